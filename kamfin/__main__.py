@@ -1,0 +1,5 @@
+import sys
+
+from kamfin.cli import main
+
+sys.exit(main())

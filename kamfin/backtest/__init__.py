@@ -1,0 +1,1 @@
+"""Walk-forward schedule and engine (``engine``), and the vectorbt simulation (``simulate``)."""

@@ -1,0 +1,119 @@
+"""One backtest run: a pure function of (config, data, seed) -> ``RunResult``.
+
+load + validate prices -> walk-forward weights per strategy -> vectorbt simulation ->
+metrics. Writing files is separate (``kamfin.report.outputs.write_run``), so a run that
+fails leaves nothing behind.
+"""
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+
+import pandas as pd
+
+from kamfin import __version__
+from kamfin.backtest.engine import Event, Schedule, WalkForward, walk_forward
+from kamfin.backtest.simulate import Simulation, simulate
+from kamfin.config import RunConfig
+from kamfin.data import MarketView, fingerprint, load_index, load_prices, parse_source
+from kamfin.evaluate import summarize
+from kamfin.strategy.registry import build_strategy, check_names
+
+PACKAGES = ("numpy", "pandas", "vectorbt", "cvxpy", "clarabel", "scikit-learn", "scipy", "torch", "yfinance", "matplotlib", "pyarrow")
+
+
+@dataclass(frozen=True)
+class StrategyRun:
+    name: str
+    walk: WalkForward
+    sim: Simulation
+    metrics: dict[str, float]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    config: RunConfig
+    runs: dict[str, StrategyRun]
+    returns: pd.DataFrame  # (n_bars, n_strategies) simple daily returns
+    manifest: dict
+    notes: tuple[str, ...]
+
+    @property
+    def events(self) -> list[Event]:
+        return [e for run in self.runs.values() for e in run.walk.events]
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "kamfin": __version__}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
+    check_names(cfg)
+    source = parse_source(cfg.prices)
+    start = cfg.resolved_start()
+    prices = load_prices(source, start, cfg.end, cache_dir=cfg.cache_dir, max_ffill=cfg.max_ffill)
+    index = load_index(source, start, cfg.end)
+    schedule = Schedule(
+        rebalance=cfg.rebalance, warmup=cfg.warmup, refit_every=cfg.refit_every,
+        window=cfg.window, train_bars=cfg.train_bars,
+    )
+    notes = []
+    if schedule.decision_dates(prices.index).empty:
+        from kamfin.errors import DataError
+
+        raise DataError(
+            f"{len(prices)} dates of data leave no decision date after the {cfg.warmup}-bar warm-up; "
+            "pass an earlier --start or a smaller warmup"
+        )
+    runs: dict[str, StrategyRun] = {}
+    for name in cfg.strategies:
+        table = prices
+        if name == "index":
+            if index is None:
+                notes.append(f"strategy index skipped: source {source} has no market index")
+                continue
+            table = index.reindex(prices.index).ffill().to_frame()
+        strategy = build_strategy(name, cfg)
+        walk = walk_forward(strategy, MarketView(table), schedule, progress=progress)
+        sim = simulate(table, walk.weights, cfg.fees_bps, cfg.slippage_bps, cfg.periods_per_year, cfg.init_cash)
+        metrics = summarize(sim.returns, cfg.periods_per_year) | {
+            "turnover": sim.turnover,
+            "turnover_annual": sim.turnover_annual,
+            "fees_paid": sim.fees_paid,
+            "vectorbt_sharpe": sim.vbt_sharpe,
+            "n_rebalances": len(walk.weights),
+            "n_fallbacks": len(walk.events),
+            "first_date": f"{sim.returns.index[0]:%Y-%m-%d}",
+            "last_date": f"{sim.returns.index[-1]:%Y-%m-%d}",
+        }
+        runs[name] = StrategyRun(name, walk, sim, metrics)
+    returns = pd.DataFrame({name: run.sim.returns for name, run in runs.items()})
+    returns.index.name = "date"
+    manifest = {
+        "run_id": f"{datetime.now():%Y%m%d-%H%M%S}-{cfg.digest()[:8]}",
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": " ".join(["kamfin", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("kamfin") else None,
+        "config": cfg.to_dict(),
+        "config_digest": cfg.digest(),
+        "seed": cfg.seed,
+        "data": {
+            "source": str(source),
+            "fingerprint": fingerprint(prices),
+            "first_date": f"{prices.index[0]:%Y-%m-%d}",
+            "last_date": f"{prices.index[-1]:%Y-%m-%d}",
+            "n_dates": len(prices),
+            "tickers": list(prices.columns),
+        },
+        "versions": versions(),
+        "notes": notes,
+    }
+    return RunResult(cfg, runs, returns, manifest, tuple(notes))

@@ -6,10 +6,11 @@
                long-short: -cap_i <= w_i <= cap_i,  ||w||_1 <= leverage
 
 Sigma enters in factor form F F' + diag(d) (``kamfin.risk.factor_form``), so w' Sigma w =
-||F' w||^2 + ||sqrt(d) * w||^2. Every number above is a ``cp.Parameter``: the problem is
+||F' w||^2 + sum(d * w^2); the diagonal term reaches the solver as its quadratic
+objective, without auxiliary variables. Every number above is a ``cp.Parameter``: the problem is
 built and canonicalised once and re-solved with new values at each rebalance. To keep it
 DPP (parameter x variable products only), gamma is folded into the factor values,
-G = sqrt(gamma) F and s = sqrt(gamma d), and kappa into the turnover term,
+G = sqrt(gamma) F and gamma d, and kappa into the turnover term,
 ||kappa w - kappa w_prev||_1.
 An asset missing from the moments (not enough history) gets cap_i = 0.
 
@@ -28,6 +29,9 @@ from kamfin.errors import OptimizationError
 from kamfin.risk.covariance import Moments, factor_form
 
 OK_STATUSES = (cp.OPTIMAL, cp.OPTIMAL_INACCURATE)
+# Tighter than Clarabel's defaults (1e-8): the turnover term makes the optimum flat along
+# some directions, where default tolerances leave weights uncertain at ~1e-5.
+CLARABEL_OPTIONS = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10, "tol_ktratio": 1e-8}
 
 
 @dataclass(frozen=True)
@@ -54,20 +58,24 @@ class MeanVariance:
         bounds: Bounds = Bounds(),
         max_factors: int = 30,
         solver: str = "CLARABEL",
+        solver_options: dict | None = None,
     ):
         self.tickers = list(tickers)
         self.gamma, self.kappa, self.bounds, self.solver = gamma, kappa, bounds, solver
+        if solver_options is None:
+            solver_options = CLARABEL_OPTIONS if solver == "CLARABEL" else {}
+        self.solver_options = dict(solver_options)
         n = len(self.tickers)
         self.k = min(n, max_factors)
         self._mu = cp.Parameter(n)
         self._G = cp.Parameter((n, self.k))  # sqrt(gamma) F
-        self._s = cp.Parameter(n, nonneg=True)  # sqrt(gamma d)
+        self._gd = cp.Parameter(n, nonneg=True)  # gamma d
         self._kappa = cp.Parameter(n, nonneg=True)  # kappa, one per asset
         self._kappa_prev = cp.Parameter(n)  # kappa * w_prev
         self._cap = cp.Parameter(n, nonneg=True)
         self._w = w = cp.Variable(n)
 
-        risk = cp.sum_squares(self._G.T @ w) + cp.sum_squares(cp.multiply(self._s, w))
+        risk = cp.sum_squares(self._G.T @ w) + cp.sum(cp.multiply(self._gd, cp.square(w)))
         turnover_cost = cp.norm1(cp.multiply(self._kappa, w) - self._kappa_prev)
         objective = -risk / 2 - turnover_cost
         if self.use_mu:
@@ -93,22 +101,22 @@ class MeanVariance:
         F_av, d_av = factor_form(moments.cov.loc[names, names].to_numpy(), self.k)
         F = np.zeros((n, self.k))
         F[avail, : F_av.shape[1]] = F_av
-        sqrt_d = np.zeros(n)
-        sqrt_d[avail] = np.sqrt(d_av)
+        d = np.zeros(n)
+        d[avail] = d_av
         mu = np.zeros(n)
         mu[avail] = moments.mu.loc[names].to_numpy() if self.use_mu else 0.0
         prev = np.zeros(n) if previous is None else previous.reindex(self.tickers).fillna(0.0).to_numpy()
-        return self.solve(mu, F, sqrt_d, prev, cap)
+        return self.solve(mu, F, d, prev, cap)
 
-    def solve(self, mu: np.ndarray, F: np.ndarray, sqrt_d: np.ndarray, prev: np.ndarray, cap: np.ndarray) -> pd.Series:
+    def solve(self, mu: np.ndarray, F: np.ndarray, d: np.ndarray, prev: np.ndarray, cap: np.ndarray) -> pd.Series:
         """Re-solve the compiled problem with raw parameter values (the benchmark's entry)."""
-        root_gamma = np.sqrt(self.gamma)
-        self._mu.value, self._G.value, self._s.value = mu, root_gamma * F, root_gamma * sqrt_d
+        self._mu.value, self._G.value = mu, np.sqrt(self.gamma) * F
+        self._gd.value = self.gamma * d
         self._kappa.value = np.full(len(mu), self.kappa)
         self._kappa_prev.value = self.kappa * prev
         self._cap.value = cap
         try:
-            self._problem.solve(solver=self.solver)
+            self._problem.solve(solver=self.solver, **self.solver_options)
         except cp.error.SolverError as exc:
             raise OptimizationError(f"solver {self.solver} failed: {exc}") from None
         if self._problem.status not in OK_STATUSES or self._w.value is None:

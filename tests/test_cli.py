@@ -166,3 +166,36 @@ def test_same_config_and_seed_give_identical_numbers(tmp_path, small_prices):
     for name in a.runs:
         pd.testing.assert_frame_equal(a.runs[name].walk.weights, b.runs[name].walk.weights, check_exact=True)
     assert a.manifest["data"]["fingerprint"] == b.manifest["data"]["fingerprint"]
+
+
+def test_late_starting_asset_is_left_out_until_it_has_history(tmp_path, small_prices):
+    from kamfin.config import make_config
+    from kamfin.runner import run_backtest
+
+    prices = small_prices.copy()
+    prices.loc[:"2016-06-30", "MSFT"] = np.nan  # lists mid-2016
+    cfg = make_config({"prices": write_csv(tmp_path / "late.csv", prices), "strategies": "ew,mv,minvar"})
+    result = run_backtest(cfg)
+    ready = prices.index[prices["MSFT"].notna()][cfg.lookback]  # first date with a full window
+    for name, run in result.runs.items():
+        w = run.walk.weights["MSFT"]
+        assert (w.loc[: ready - pd.Timedelta(days=1)] == 0).all(), name
+        assert np.isfinite(run.sim.returns).all()
+    assert (result.runs["ew"].walk.weights["MSFT"].loc[ready:] > 0).all()
+
+
+def test_solver_fallbacks_are_recorded_and_reported(tmp_path, small_prices):
+    config = tmp_path / "tight.toml"
+    config.write_text("cap = 0.1\n")  # 6 assets x 0.1 < 1: every optimisation is infeasible
+    out = tmp_path / "out"
+    proc = run_cli("backtest", "--config", str(config), "--prices", write_csv(tmp_path / "p.csv", small_prices),
+                   "--strategies", "ew,mv", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((out / "metrics.json").read_text())
+    events = [e for e in doc["events"] if e["strategy"] == "mv"]
+    assert len(events) == doc["strategies"]["mv"]["n_rebalances"] == doc["strategies"]["mv"]["n_fallbacks"]
+    assert "infeasible" in events[0]["message"] and "kept 1/N" in events[0]["message"]
+    assert doc["strategies"]["ew"]["n_fallbacks"] == 0
+    report = (out / "report.md").read_text()
+    assert "## Fallbacks" in report and f"| {events[0]['date']} | mv |" in report
+    assert "fallback: mv" in proc.stdout

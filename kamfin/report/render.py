@@ -8,6 +8,8 @@ from pathlib import Path
 
 from kamfin.data.embedded import SURVIVORSHIP_NOTE
 
+SHOWN_EVENTS = 20  # fallback rows in the report; metrics.json keeps them all
+
 # (metrics.json key, column header, format)
 COLUMNS = [
     ("sharpe", "Sharpe", "{:.2f}"),
@@ -81,7 +83,9 @@ def markdown(doc: dict, plots: dict[str, str]) -> str:
     events = doc["events"]
     if events:
         md += ["| date | strategy | what happened |", "|---|---|---|"]
-        md += [f"| {e['date']} | {e['strategy']} | {e['message']} |" for e in events]
+        md += [f"| {e['date']} | {e['strategy']} | {e['message']} |" for e in events[:SHOWN_EVENTS]]
+        if len(events) > SHOWN_EVENTS:
+            md += ["", f"... and {len(events) - SHOWN_EVENTS} more; metrics.json lists them all."]
     else:
         md.append("None: every optimisation was solved.")
     md += ["", "## Plots", ""]
@@ -90,6 +94,7 @@ def markdown(doc: dict, plots: dict[str, str]) -> str:
     man = doc["manifest"]
     md += [
         "", "## Reproduce", "",
+        *([f"- command: `{man['command']}`"] if man.get("command") else []),
         f"- config digest `{man['config_digest'][:16]}`, seed {man['seed']}",
         f"- data fingerprint `{man['data']['fingerprint'][:16]}`",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in man["versions"].items()),
@@ -116,8 +121,11 @@ def html_report(doc: dict, plot_files: dict[str, Path]) -> str:
     parts.append("</table><h2>Fallbacks</h2>")
     if doc["events"]:
         parts.append("<table><tr><th>date</th><th>strategy</th><th>what happened</th></tr>")
-        parts += [f"<tr><td>{esc(e['date'])}</td><td>{esc(e['strategy'])}</td><td>{esc(e['message'])}</td></tr>" for e in doc["events"]]
+        parts += [f"<tr><td>{esc(e['date'])}</td><td>{esc(e['strategy'])}</td><td>{esc(e['message'])}</td></tr>"
+                  for e in doc["events"][:SHOWN_EVENTS]]
         parts.append("</table>")
+        if len(doc["events"]) > SHOWN_EVENTS:
+            parts.append(f"<p>... and {len(doc['events']) - SHOWN_EVENTS} more; metrics.json lists them all.</p>")
     else:
         parts.append("<p>None: every optimisation was solved.</p>")
     parts.append("<h2>Plots</h2>")

@@ -1,7 +1,9 @@
 """Baselines that are hard to beat (DeMiguel, Garlappi & Uppal 2009: 1/N is the one that
 must always be shown).
 
-- ``ew``: 1/N over the assets priced at ``t``.
+- ``ew``: 1/N over the assets with a complete trailing window of ``lookback`` returns
+  (in a backtest the window of mv / minvar, so all three choose among the same assets);
+  ``lookback=0`` means every asset priced at ``t``.
 - ``mv``: trailing historical mean and Ledoit-Wolf covariance -> compiled mean-variance.
 - ``minvar``: Ledoit-Wolf covariance -> compiled minimum variance.
 - ``index``: buy and hold of the market index, where the source has one.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kamfin.data.validate import history_mask
 from kamfin.errors import OptimizationError
 from kamfin.optimize import Bounds, MeanVariance, MinVariance
 from kamfin.risk import historical_moments
@@ -19,8 +22,14 @@ from kamfin.strategy.base import Strategy, equal_weights
 class EqualWeight(Strategy):
     name = "ew"
 
+    def __init__(self, lookback: int = 0):
+        self.lookback = lookback
+
     def decide(self, history: pd.DataFrame, holdings: pd.Series | None) -> pd.Series:
-        return equal_weights(history)
+        eligible = history_mask(history.iloc[-(self.lookback + 1):], self.lookback + 1)
+        if not eligible.any():  # history shorter than the window
+            return equal_weights(history)
+        return eligible.astype("float64") / eligible.sum()
 
 
 class IndexHold(Strategy):

@@ -35,7 +35,7 @@ def _optimized(cls) -> Callable[[RunConfig], Strategy]:
 
 
 BUILTINS: dict[str, Callable[[RunConfig], Strategy]] = {
-    "ew": lambda cfg: EqualWeight(),
+    "ew": lambda cfg: EqualWeight(lookback=cfg.lookback),
     "mv": _optimized(MeanVarianceStrategy),
     "minvar": _optimized(MinVarianceStrategy),
     "index": lambda cfg: IndexHold(),

@@ -25,9 +25,10 @@ def test_weights_go_straight_into_vectorbt(small_prices):
     assert pf.value().iloc[-1] > 0 and len(pf.orders.records) > 0
 
 
-def test_equal_weight_skips_assets_not_yet_priced():
-    hist = pd.DataFrame({"a": [1.0, 1.1], "b": [np.nan, np.nan], "c": [2.0, 2.1]})
-    assert EqualWeight().decide(hist, None).to_dict() == {"a": 0.5, "b": 0.0, "c": 0.5}
+def test_equal_weight_skips_assets_without_a_full_window():
+    hist = pd.DataFrame({"a": [1.0, 1.1, 1.2], "b": [np.nan, np.nan, 3.0], "c": [2.0, 2.1, 2.2]})
+    assert EqualWeight().decide(hist, None).to_dict() == {"a": 1 / 3, "b": 1 / 3, "c": 1 / 3}
+    assert EqualWeight(lookback=2).decide(hist, None).to_dict() == {"a": 0.5, "b": 0.0, "c": 0.5}
 
 
 def test_builtin_names_and_unknown_name():

@@ -17,7 +17,6 @@ import pandas as pd
 from kamfin.backtest.schedule import FREQS, PER_YEAR
 from kamfin.errors import ConfigError
 
-BUILTIN_STRATEGIES = ("ew", "mv", "minvar", "index")
 QUICK_START = "2015-01-01"  # --quick: data from here on (first decision after the warm-up)
 
 
@@ -42,6 +41,7 @@ class RunConfig:
     refit_every: int = 12  # decisions between refits of learning strategies
     window: str = "expanding"  # expanding | rolling training window
     train_bars: int = 2520  # rolling training window, bars
+    epochs: int = 6  # most training epochs per refit of a neural strategy (--quick: 2)
     max_ffill: int = 5  # bars forward-filled inside a price series
     periods_per_year: int = 252
     init_cash: float = 1_000_000.0
@@ -96,6 +96,7 @@ def validate(cfg: RunConfig) -> RunConfig:
         (cfg.warmup >= 2 and cfg.lookback >= 2, "warmup and lookback must be at least 2 bars"),
         (cfg.lookback <= cfg.warmup, f"lookback {cfg.lookback} must not exceed warmup {cfg.warmup}"),
         (cfg.refit_every >= 1, "refit_every must be >= 1"),
+        (cfg.epochs >= 1, f"epochs {cfg.epochs} must be >= 1"),
         (cfg.window in ("expanding", "rolling"), f"window {cfg.window!r} must be expanding or rolling"),
         (cfg.max_ffill >= 0, "max_ffill must be >= 0"),
         (cfg.periods_per_year > 0, "periods_per_year must be positive"),

@@ -92,9 +92,14 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
             "vectorbt_sharpe": sim.vbt_sharpe,
             "n_rebalances": len(walk.weights),
             "n_fallbacks": len(walk.events),
+            "n_fits": len(walk.fit_dates),
             "first_date": f"{sim.returns.index[0]:%Y-%m-%d}",
             "last_date": f"{sim.returns.index[-1]:%Y-%m-%d}",
         }
+        fit_log = getattr(strategy, "fit_log_", [])
+        if fit_log:
+            metrics["val_ic_mean"] = float(sum(f["val_ic"] for f in fit_log) / len(fit_log))
+            metrics["fits"] = fit_log
         runs[name] = StrategyRun(name, walk, sim, metrics)
     returns = pd.DataFrame({name: run.sim.returns for name, run in runs.items()})
     returns.index.name = "date"

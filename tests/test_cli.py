@@ -16,7 +16,8 @@ from tests.conftest import run_cli
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "quick"
-    proc = run_cli("backtest", "--quick", "--strategies", "ew,mv,minvar,index", "--out", str(out))
+    strategies = "ew,mv,minvar,index,kamnn,lstm,transformer,linear"
+    proc = run_cli("backtest", "--quick", "--strategies", strategies, "--out", str(out))
     return proc, out
 
 
@@ -25,7 +26,8 @@ def test_quick_backtest_writes_every_output(quick_run):
     assert proc.returncode == 0, proc.stderr
     for name in ["metrics.json", "returns.csv", "report.md", "report.html", "equity.png", "drawdown.png"]:
         assert (out / name).is_file(), name
-    assert sorted(p.name for p in (out / "weights").iterdir()) == ["ew.csv", "index.csv", "minvar.csv", "mv.csv"]
+    names = ["ew", "index", "kamnn", "linear", "lstm", "minvar", "mv", "transformer"]
+    assert sorted(p.name for p in (out / "weights").iterdir()) == [f"{n}.csv" for n in names]
     assert "Sharpe" in proc.stdout and "report:" in proc.stdout
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 2
@@ -55,6 +57,16 @@ def test_weights_rows_are_decision_dates_and_sum_to_one(quick_run):
     assert (w >= -1e-12).all().all() and (w <= 0.25 + 1e-8).all().all()
     returns = pd.read_csv(out / "returns.csv", index_col=0, parse_dates=True)
     assert returns.index[0] > w.index[0]  # traded on the bar after the first decision
+
+
+def test_forecast_strategies_record_their_refits(quick_run):
+    _, out = quick_run
+    doc = json.loads((out / "metrics.json").read_text())
+    for name in ["kamnn", "lstm", "transformer", "linear"]:
+        m = doc["strategies"][name]
+        assert m["n_fits"] == len(m["fits"]) == math.ceil(m["n_rebalances"] / 12)  # yearly refits
+        assert -1 <= m["val_ic_mean"] <= 1 and m["n_fallbacks"] == 0
+    assert doc["strategies"]["ew"]["n_fits"] == 0
 
 
 def test_manifest_makes_the_run_self_describing(quick_run):

@@ -24,7 +24,7 @@ from kamfin.strategy.base import Strategy, equal_weights
 @dataclass(frozen=True)
 class Schedule:
     rebalance: str = "M"  # D | W | M | Q
-    warmup: int = 504  # bars of history before the first decision
+    warmup: int = 504  # bars of history before the first decision (the decision bar is extra)
     start: pd.Timestamp | None = None  # first decision no earlier than this
     refit_every: int = 12  # decisions between refits of a learning strategy
     window: str = "expanding"  # expanding | rolling training window
@@ -38,7 +38,7 @@ class Schedule:
 
     def decision_dates(self, dates: pd.DatetimeIndex) -> pd.DatetimeIndex:
         candidates = rebalance_dates(dates, self.rebalance)
-        first_allowed = dates[self.warmup - 1] if len(dates) >= self.warmup else None
+        first_allowed = dates[self.warmup] if len(dates) > self.warmup else None
         if first_allowed is None:
             return candidates[:0]
         keep = candidates >= first_allowed

@@ -61,8 +61,10 @@ class SymplecticEmbedding(nn.Module):
         return torch.linalg.matrix_exp(self.omega @ S)  # (2n, 2n)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        z = torch.cat([x, self.lift(x)], dim=-1)  # (..., 2n)
-        return z @ self.symplectic_matrix().T
+        # z = M [x; A x] = (M [I; A]) x: one (2n, n) matrix, applied once
+        eye = torch.eye(self.n, dtype=x.dtype, device=x.device)
+        W = self.symplectic_matrix() @ torch.cat([eye, self.lift.weight], dim=0)  # (2n, n)
+        return x @ W.T
 
 
 def _mlp(m: int, hidden: int) -> nn.Sequential:
@@ -125,7 +127,8 @@ class AdiabaticAttention(nn.Module):
         if d % (2 * n_heads):
             raise ValueError(f"width {d} must split into {n_heads} heads of even size")
         self.d, self.n_heads, self.causal = d, n_heads, causal
-        self.q, self.k, self.v, self.out = (nn.Linear(d, d) for _ in range(4))
+        self.qkv = nn.Linear(d, 3 * d)  # query, key and value projections in one matmul
+        self.out = nn.Linear(d, d)
         self.omega = nn.Parameter(1.0 / 10_000 ** (torch.arange(d // 2) / (d // 2)))  # learned frequencies
         self.beta = nn.Parameter(0.1 * torch.ones(d // 2))  # energy coupling of the phase
 
@@ -145,11 +148,13 @@ class AdiabaticAttention(nn.Module):
             t = torch.arange(T, dtype=x.dtype, device=x.device)
         h, dh = self.n_heads, d // self.n_heads
         phi = self.phases(x, t).view(B, T, h, dh // 2)
-        xq, phiq = (x[:, -1:], phi[:, -1:]) if last_only else (x, phi)
-        Tq = xq.shape[1]
-        q = rotate_pairs(self.q(xq).view(B, Tq, h, dh), phiq)  # pairs stay inside their head
-        k = rotate_pairs(self.k(x).view(B, T, h, dh), phi)
-        v = self.v(x).view(B, T, h, dh)
+        q, k, v = self.qkv(x).view(B, T, 3, h, dh).unbind(2)  # each (B, T, h, dh)
+        if last_only:
+            q, phiq = q[:, -1:], phi[:, -1:]
+        else:
+            phiq = phi
+        q = rotate_pairs(q, phiq)  # pairs stay inside their head
+        k = rotate_pairs(k, phi)
         if last_only:  # one query row: elementwise products beat many tiny matmuls
             logits = (q * k).sum(-1).transpose(1, 2)[:, :, None] / math.sqrt(dh)  # (B, h, 1, T)
             weights = torch.softmax(logits, dim=-1)

@@ -79,6 +79,6 @@ def test_drift_moves_weights_with_prices():
 def test_decisions_start_after_warmup_and_respect_start():
     prices = synthetic_prices(400)
     wf = walk_forward(EqualWeight(), MarketView(prices), Schedule(warmup=200))
-    assert wf.weights.index[0] >= prices.index[199]
+    assert wf.weights.index[0] >= prices.index[200]  # 200 bars before the first decision
     later = Schedule(warmup=200, start=pd.Timestamp("2021-01-01")).decision_dates(prices.index)
     assert later[0] >= pd.Timestamp("2021-01-01")

@@ -107,7 +107,7 @@ def test_zero_phases_give_scaled_dot_product_attention():
     x = torch.randn(2, 7, 8, dtype=torch.float64)
     out, _ = attn.attention(x)
     B, T, h, dh = 2, 7, 2, 4
-    q, k, v = (lin(x).view(B, T, h, dh).transpose(1, 2) for lin in (attn.q, attn.k, attn.v))
+    q, k, v = (y.view(B, T, h, dh).transpose(1, 2) for y in attn.qkv(x).chunk(3, dim=-1))
     ref = F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(B, T, 8)
     assert torch.allclose(out, attn.out(ref), atol=1e-12)
 

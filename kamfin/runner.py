@@ -20,7 +20,11 @@ from kamfin.backtest.simulate import Simulation, simulate
 from kamfin.config import RunConfig
 from kamfin.data import MarketView, fingerprint, load_index, load_prices, parse_source
 from kamfin.evaluate import summarize
+from kamfin.evaluate.sharpe_tests import compare, min_track_record, probabilistic_sharpe
 from kamfin.strategy.registry import build_strategy, check_names
+
+BASELINES = ("ew", "mv", "minvar", "lstm")  # what every forecasting strategy is tested against
+N_BOOT = 1000  # bootstrap resamples per Sharpe comparison
 
 PACKAGES = ("numpy", "pandas", "vectorbt", "cvxpy", "clarabel", "scikit-learn", "scipy", "torch", "yfinance", "matplotlib", "pyarrow")
 
@@ -40,10 +44,20 @@ class RunResult:
     returns: pd.DataFrame  # (n_bars, n_strategies) simple daily returns
     manifest: dict
     notes: tuple[str, ...]
+    comparisons: tuple[dict, ...] = ()
 
     @property
     def events(self) -> list[Event]:
         return [e for run in self.runs.values() for e in run.walk.events]
+
+
+def comparison_pairs(runs: dict[str, StrategyRun]) -> list[tuple[str, str]]:
+    """Each forecasting strategy against each baseline present; in a run without one,
+    every strategy against 1/N."""
+    learners = [n for n, r in runs.items() if r.walk.fit_dates]
+    if learners:
+        return [(s, b) for s in learners for b in BASELINES if b in runs and b != s]
+    return [(s, "ew") for s in runs if s != "ew" and "ew" in runs]
 
 
 def versions() -> dict[str, str]:
@@ -86,6 +100,8 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
         walk = walk_forward(strategy, MarketView(table), schedule, progress=progress)
         sim = simulate(table, walk.weights, cfg.fees_bps, cfg.slippage_bps, cfg.periods_per_year, cfg.init_cash)
         metrics = summarize(sim.returns, cfg.periods_per_year) | {
+            "psr": probabilistic_sharpe(sim.returns),
+            "min_track_record_years": min_track_record(sim.returns) / cfg.periods_per_year,
             "turnover": sim.turnover,
             "turnover_annual": sim.turnover_annual,
             "fees_paid": sim.fees_paid,
@@ -103,6 +119,10 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
         runs[name] = StrategyRun(name, walk, sim, metrics)
     returns = pd.DataFrame({name: run.sim.returns for name, run in runs.items()})
     returns.index.name = "date"
+    comparisons = tuple(
+        compare(returns[s], returns[b], s, b, cfg.periods_per_year, n_boot=N_BOOT, seed=cfg.seed).to_dict()
+        for s, b in comparison_pairs(runs)
+    )
     manifest = {
         "run_id": f"{datetime.now():%Y%m%d-%H%M%S}-{cfg.digest()[:8]}",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -121,4 +141,4 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
         "versions": versions(),
         "notes": notes,
     }
-    return RunResult(cfg, runs, returns, manifest, tuple(notes))
+    return RunResult(cfg, runs, returns, manifest, tuple(notes), comparisons)

@@ -69,6 +69,23 @@ def test_forecast_strategies_record_their_refits(quick_run):
     assert doc["strategies"]["ew"]["n_fits"] == 0
 
 
+def test_forecasting_strategies_are_tested_against_every_baseline(quick_run):
+    _, out = quick_run
+    doc = json.loads((out / "metrics.json").read_text())
+    pairs = {(c["strategy"], c["baseline"]) for c in doc["comparisons"]}
+    for s in ["kamnn", "transformer", "linear"]:
+        assert {(s, b) for b in ["ew", "mv", "minvar", "lstm"]} <= pairs
+    assert ("lstm", "lstm") not in pairs and ("ew", "mv") not in pairs
+    for c in doc["comparisons"]:
+        assert c["ci_low"] <= c["diff"] <= c["ci_high"] and 0 < c["p_value"] <= 1
+        assert c["significant"] == (c["p_value"] < 0.05)
+    for m in doc["strategies"].values():
+        assert 0 <= m["dsr"] <= m["psr"] + 1e-12 <= 1 + 1e-12 and m["n_trials"] == len(doc["strategies"])
+    report = (out / "report.md").read_text()
+    assert "## Is the difference real?" in report and "The claim is" in report
+    assert (out.parent / "registry.jsonl").exists()
+
+
 def test_manifest_makes_the_run_self_describing(quick_run):
     _, out = quick_run
     man = json.loads((out / "metrics.json").read_text())["manifest"]

@@ -21,6 +21,8 @@ Per-bar Sharpe SR = mean / std; T bars; skewness g3; kurtosis g4 (not excess).
 - ``min_track_record``: 1 + (1 - g3 SR + (g4 - 1)/4 SR^2) (z_alpha / (SR - SR*))^2 bars.
 
 Sharpe figures returned by the comparison are annualised with ``periods_per_year``.
+Edge case: two identical series (a strategy that fell back to 1/N throughout, say) have a
+difference of exactly 0, a standard error of 0, p = 1 and an interval [0, 0].
 """
 from __future__ import annotations
 
@@ -50,6 +52,8 @@ def _sharpe(r: np.ndarray) -> float:
 def jkm_z(sr_a: float, sr_b: float, rho: float, T: int) -> float:
     """z statistic from per-bar Sharpe ratios, their returns' correlation and T bars."""
     theta = (2 - 2 * rho + 0.5 * (sr_a**2 + sr_b**2 - 2 * sr_a * sr_b * rho**2)) / T
+    if theta <= 0:  # identical series
+        return 0.0 if sr_a == sr_b else math.copysign(math.inf, sr_a - sr_b)
     return (sr_a - sr_b) / math.sqrt(theta)
 
 
@@ -95,7 +99,9 @@ def ledoit_wolf_hac(a, b) -> tuple[float, float, float]:
     a, b = _pair(a, b)
     v = _moments(a, b)
     delta, grad = _delta_and_grad(v)
-    se = math.sqrt(grad @ newey_west(_deviations(a, b, v)) @ grad / len(a))
+    se = math.sqrt(max(grad @ newey_west(_deviations(a, b, v)) @ grad, 0.0) / len(a))
+    if se == 0:
+        return delta, 0.0, 1.0 if delta == 0 else 0.0
     return delta, se, float(2 * norm.sf(abs(delta) / se))
 
 
@@ -121,7 +127,9 @@ def ledoit_wolf_bootstrap(a, b, n_boot: int = 1000, block: int | None = None, se
     """(Delta per bar, se, p, ci_low, ci_high, block) by studentized circular block bootstrap."""
     a, b = _pair(a, b)
     block = block or block_length(a, b)
-    delta, se = ledoit_wolf_hac(a, b)[:2]
+    delta, se, p_hac = ledoit_wolf_hac(a, b)
+    if se == 0:
+        return delta, 0.0, p_hac, delta, delta, block
     bs = CircularBlockBootstrap(block, np.column_stack([a, b]), seed=np.random.default_rng(seed))
     stats = np.empty(n_boot)
     for i, (data, _) in enumerate(bs.bootstrap(n_boot)):

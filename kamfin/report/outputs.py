@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 from kamfin.errors import ConfigError
+from kamfin.evaluate.registry import append_trials, read_trials
+from kamfin.evaluate.sharpe_tests import deflated_sharpe
 from kamfin.report.plots import drawdown_plot, equity_plot
 from kamfin.report.render import html_report, markdown
 from kamfin.runner import RunResult
@@ -29,10 +31,34 @@ def _json_safe(value):
     return value
 
 
+def trial_records(result: RunResult) -> list[dict]:
+    man = result.manifest
+    return [
+        {
+            "fingerprint": man["data"]["fingerprint"], "digest": man["config_digest"], "strategy": name,
+            "seed": man["seed"], "run_id": man["run_id"], "n_bars": int(run.sim.returns.notna().sum()),
+            "sharpe_per_bar": float(run.sim.returns.mean() / run.sim.returns.std(ddof=1)),
+        }
+        for name, run in result.runs.items()
+    ]
+
+
+def deflate(result: RunResult, registry: Path) -> None:
+    """Add the deflated Sharpe ratio to each strategy's metrics, with N = every trial on
+    this data in the registry plus this run's strategies."""
+    records = trial_records(result)
+    trials = read_trials(registry, result.manifest["data"]["fingerprint"])
+    trials.update({(r["digest"], r["strategy"]): r["sharpe_per_bar"] for r in records})
+    sharpes = list(trials.values())
+    for name, run in result.runs.items():
+        run.metrics["dsr"] = deflated_sharpe(run.sim.returns, sharpes)
+        run.metrics["n_trials"] = len(sharpes)
+
+
 def metrics_document(result: RunResult) -> dict:
     return {
         "strategies": {name: run.metrics for name, run in result.runs.items()},
-        "comparisons": [],
+        "comparisons": list(result.comparisons),
         "events": [e.to_dict() for e in result.events],
         "manifest": result.manifest,
     }
@@ -53,10 +79,14 @@ def write_files(result: RunResult, folder: Path) -> None:
     (folder / "report.html").write_text(html_report(doc, plots))
 
 
-def write_run(result: RunResult, out: str | Path) -> Path:
+def write_run(result: RunResult, out: str | Path, registry: str | Path | None = None) -> Path:
+    """Write the run into ``out`` (all or nothing), then record its trials in the registry
+    (``registry.jsonl`` beside ``out`` unless given)."""
     out = Path(out).absolute()
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file; pass a folder path")
+    registry = Path(registry) if registry else out.parent / "registry.jsonl"
+    deflate(result, registry)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
@@ -71,4 +101,5 @@ def write_run(result: RunResult, out: str | Path) -> Path:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(tmp, out)
+    append_trials(registry, trial_records(result))
     return out

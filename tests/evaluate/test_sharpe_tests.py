@@ -127,3 +127,11 @@ def test_min_track_record_is_where_psr_reaches_the_confidence_level():
     psr_at_n = norm.cdf(sr * math.sqrt(n - 1) / math.sqrt(1 - g3 * sr + (g4 - 1) / 4 * sr**2))
     assert psr_at_n == pytest.approx(0.95, abs=1e-9)
     assert min_track_record(-r) == float("inf")
+
+
+def test_identical_series_have_no_difference():
+    r = np.random.default_rng(10).normal(0.0005, 0.01, 500)
+    assert jobson_korkie_memmel(r, r) == (0.0, 1.0)
+    assert ledoit_wolf_hac(r, r) == (0.0, 0.0, 1.0)
+    c = compare(r, r.copy(), "mv", "ew", periods_per_year=252, n_boot=99)
+    assert (c.diff, c.ci_low, c.ci_high, c.p_value, c.significant) == (0.0, 0.0, 0.0, 1.0, False)

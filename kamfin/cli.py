@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--fees-bps", dest="fees_bps", type=float, help="fee per trade in basis points (default 10)")
     bt.add_argument("--slippage-bps", dest="slippage_bps", type=float, help="slippage per trade in basis points (default 5)")
     bt.add_argument("--seed", type=int, help="seed of every stochastic piece (default 0)")
+    bt.add_argument("--seeds", help="several seeds, e.g. 0,1,2: learning strategies run under each and trade the seed average")
     bt.add_argument("--quick", action="store_true", default=None, help=f"short run on recent data")
     bt.add_argument("--out", help="output folder (default backtests/results/<run-id>)")
 
@@ -58,7 +59,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from kamfin.config import load_toml, make_config
 
     overrides = load_toml(args.config) if args.config else {}
-    for key in ("prices", "strategies", "start", "end", "rebalance", "fees_bps", "slippage_bps", "seed", "quick"):
+    for key in ("prices", "strategies", "start", "end", "rebalance", "fees_bps", "slippage_bps", "seed", "seeds", "quick"):
         value = getattr(args, key)
         if value is not None:
             overrides[key] = value

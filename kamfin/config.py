@@ -30,6 +30,7 @@ class RunConfig:
     fees_bps: float = 10.0  # proportional fee per trade, basis points of traded value
     slippage_bps: float = 5.0  # adverse price move per trade, basis points
     seed: int = 0  # seeds every stochastic piece (baselines are deterministic)
+    seeds: tuple[int, ...] = ()  # several seeds: each learning strategy runs under each, traded seed-averaged
     quick: bool = False  # short smoke run: data from QUICK_START unless --start is given
     warmup: int = 504  # bars of history before the first decision
     lookback: int = 504  # bars in the trailing window of mv / minvar moments
@@ -60,6 +61,7 @@ class RunConfig:
         out = asdict(self)
         out["strategies"] = list(self.strategies)
         out["strategy_dirs"] = list(self.strategy_dirs)
+        out["seeds"] = list(self.seeds)
         out["resolved_start"] = self.resolved_start()
         out["resolved_kappa"] = self.resolved_kappa()
         return out
@@ -89,6 +91,8 @@ def validate(cfg: RunConfig) -> RunConfig:
         (0 <= cfg.fees_bps < 10_000, f"fees_bps {cfg.fees_bps} must be in [0, 10000); pass e.g. --fees-bps 10"),
         (0 <= cfg.slippage_bps < 10_000, f"slippage_bps {cfg.slippage_bps} must be in [0, 10000)"),
         (cfg.seed >= 0, f"seed {cfg.seed} must be a non-negative integer"),
+        (all(s >= 0 for s in cfg.seeds) and len(set(cfg.seeds)) == len(cfg.seeds),
+         f"seeds {list(cfg.seeds)} must be distinct non-negative integers, e.g. --seeds 0,1,2"),
         (0 < cfg.cap <= 1, f"cap {cfg.cap} must be in (0, 1]"),
         (cfg.gamma > 0, f"gamma {cfg.gamma} must be positive"),
         (cfg.kappa is None or cfg.kappa >= 0, f"kappa {cfg.kappa} must be >= 0"),
@@ -140,6 +144,9 @@ def make_config(overrides: dict) -> RunConfig:
             if key in ("strategies", "strategy_dirs"):
                 items = value.split(",") if isinstance(value, str) else list(value)
                 value = tuple(s.strip() for s in items if str(s).strip())
+            elif key == "seeds":
+                items = value.split(",") if isinstance(value, str) else list(value)
+                value = tuple(int(str(s).strip()) for s in items if str(s).strip())
             elif kind in ("float", "float | None") and value is not None:
                 value = float(value)
             elif kind == "int":

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import platform
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from importlib import metadata
 
+import numpy as np
 import pandas as pd
 
 from kamfin import __version__
@@ -19,7 +20,9 @@ from kamfin.backtest.engine import Event, Schedule, WalkForward, walk_forward
 from kamfin.backtest.simulate import Simulation, simulate
 from kamfin.config import RunConfig
 from kamfin.data import MarketView, fingerprint, load_index, load_prices, parse_source
-from kamfin.evaluate import summarize
+from kamfin.evaluate import sharpe, summarize
+from kamfin.evaluate.forecasts import forecast_diagnostics
+from kamfin.evaluate.robustness import COST_GRID_BPS, breakeven_cost, subperiod_sharpe
 from kamfin.evaluate.sharpe_tests import compare, min_track_record, probabilistic_sharpe
 from kamfin.strategy.registry import build_strategy, check_names
 
@@ -45,6 +48,8 @@ class RunResult:
     manifest: dict
     notes: tuple[str, ...]
     comparisons: tuple[dict, ...] = ()
+    subperiods: pd.DataFrame | None = None  # (blocks x strategies) annualised Sharpe
+    costs: pd.DataFrame | None = None  # (cost bps x strategies) annualised Sharpe
 
     @property
     def events(self) -> list[Event]:
@@ -96,33 +101,18 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
                 notes.append(f"strategy index skipped: source {source} has no market index")
                 continue
             table = index.reindex(prices.index).ffill().to_frame()
-        strategy = build_strategy(name, cfg)
-        walk = walk_forward(strategy, MarketView(table), schedule, progress=progress)
-        sim = simulate(table, walk.weights, cfg.fees_bps, cfg.slippage_bps, cfg.periods_per_year, cfg.init_cash)
-        metrics = summarize(sim.returns, cfg.periods_per_year) | {
-            "psr": probabilistic_sharpe(sim.returns),
-            "min_track_record_years": min_track_record(sim.returns) / cfg.periods_per_year,
-            "turnover": sim.turnover,
-            "turnover_annual": sim.turnover_annual,
-            "fees_paid": sim.fees_paid,
-            "vectorbt_sharpe": sim.vbt_sharpe,
-            "n_rebalances": len(walk.weights),
-            "n_fallbacks": len(walk.events),
-            "n_fits": len(walk.fit_dates),
-            "first_date": f"{sim.returns.index[0]:%Y-%m-%d}",
-            "last_date": f"{sim.returns.index[-1]:%Y-%m-%d}",
-        }
-        fit_log = getattr(strategy, "fit_log_", [])
-        if fit_log:
-            metrics["val_ic_mean"] = float(sum(f["val_ic"] for f in fit_log) / len(fit_log))
-            metrics["fits"] = fit_log
-        runs[name] = StrategyRun(name, walk, sim, metrics)
+        runs[name] = run_strategy(name, cfg, table, schedule, progress)
     returns = pd.DataFrame({name: run.sim.returns for name, run in runs.items()})
     returns.index.name = "date"
     comparisons = tuple(
         compare(returns[s], returns[b], s, b, cfg.periods_per_year, n_boot=N_BOOT, seed=cfg.seed).to_dict()
         for s, b in comparison_pairs(runs)
     )
+    costs = cost_sensitivity(runs, prices, index, cfg)
+    if "ew" in costs:
+        for name, run in runs.items():
+            if name != "ew":
+                run.metrics["breakeven_bps_vs_ew"] = breakeven_cost(costs.index, costs[name], costs["ew"])
     manifest = {
         "run_id": f"{datetime.now():%Y%m%d-%H%M%S}-{cfg.digest()[:8]}",
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -141,4 +131,65 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
         "versions": versions(),
         "notes": notes,
     }
-    return RunResult(cfg, runs, returns, manifest, tuple(notes), comparisons)
+    return RunResult(
+        cfg, runs, returns, manifest, tuple(notes), comparisons,
+        subperiods=subperiod_sharpe(returns, cfg.periods_per_year), costs=costs,
+    )
+
+
+def run_strategy(name: str, cfg: RunConfig, table: pd.DataFrame, schedule: Schedule, progress: bool) -> StrategyRun:
+    """Walk forward, simulate and measure one strategy. A learning strategy given several
+    ``seeds`` runs once per seed and trades the average of their weights."""
+    view = MarketView(table)
+    first = build_strategy(name, cfg)
+    seeds = cfg.seeds if first.learns and len(cfg.seeds) > 1 else ()
+    strategies = [build_strategy(name, replace(cfg, seed=s)) for s in seeds] or [first]
+    walks = [walk_forward(s, view, schedule, progress=progress) for s in strategies]
+    walk = walks[0]
+    if seeds:
+        weights = sum(w.weights for w in walks) / len(walks)
+        walk = WalkForward(weights, tuple(e for w in walks for e in w.events), walks[0].fit_dates)
+    sim = simulate(table, walk.weights, cfg.fees_bps, cfg.slippage_bps, cfg.periods_per_year, cfg.init_cash)
+    ppy = cfg.periods_per_year
+    metrics = summarize(sim.returns, ppy) | {
+        "psr": probabilistic_sharpe(sim.returns),
+        "min_track_record_years": min_track_record(sim.returns) / ppy,
+        "turnover": sim.turnover,
+        "turnover_annual": sim.turnover_annual,
+        "fees_paid": sim.fees_paid,
+        "vectorbt_sharpe": sim.vbt_sharpe,
+        "n_rebalances": len(walk.weights),
+        "n_fallbacks": len(walk.events),
+        "n_fits": len(walk.fit_dates),
+        "first_date": f"{sim.returns.index[0]:%Y-%m-%d}",
+        "last_date": f"{sim.returns.index[-1]:%Y-%m-%d}",
+    }
+    if seeds:
+        per_seed = {
+            str(s): sharpe(simulate(table, w.weights, cfg.fees_bps, cfg.slippage_bps, ppy, cfg.init_cash).returns, ppy)
+            for s, w in zip(seeds, walks)
+        }
+        values = np.array(list(per_seed.values()))
+        metrics |= {"seed_sharpes": per_seed, "seed_sharpe_mean": float(values.mean()), "seed_sharpe_std": float(values.std(ddof=1))}
+    fit_logs = [f for s in strategies for f in getattr(s, "fit_log_", [])]
+    if fit_logs:
+        metrics["val_ic_mean"] = float(np.mean([f["val_ic"] for f in fit_logs]))
+        metrics["fits"] = getattr(strategies[0], "fit_log_")
+    if getattr(strategies[0], "forecasts_", None):
+        mean_of = lambda attr: sum(pd.DataFrame(getattr(s, attr)).T for s in strategies) / len(strategies)
+        horizon = strategies[0].forecaster_.spec.horizon
+        metrics["forecast"] = forecast_diagnostics(mean_of("scores_"), mean_of("forecasts_"), table, horizon, cfg.lookback)
+    return StrategyRun(name, walk, sim, metrics)
+
+
+def cost_sensitivity(runs: dict[str, StrategyRun], prices: pd.DataFrame, index, cfg: RunConfig) -> pd.DataFrame:
+    """Sharpe of each strategy's weights re-simulated at each cost of ``COST_GRID_BPS``
+    (fees only, no slippage); the weights stay those decided under the configured costs."""
+    out = {}
+    for name, run in runs.items():
+        table = prices if name != "index" else index.reindex(prices.index).ffill().to_frame()
+        out[name] = [
+            sharpe(simulate(table, run.walk.weights, c, 0.0, cfg.periods_per_year, cfg.init_cash).returns, cfg.periods_per_year)
+            for c in COST_GRID_BPS
+        ]
+    return pd.DataFrame(out, index=pd.Index(COST_GRID_BPS, name="cost_bps"))

@@ -30,7 +30,12 @@ def test_quick_backtest_writes_every_output(quick_run):
     assert sorted(p.name for p in (out / "weights").iterdir()) == [f"{n}.csv" for n in names]
     assert "Sharpe" in proc.stdout and "report:" in proc.stdout
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 2
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    assert {"equity.png", "drawdown.png", "rolling.png", "weights.png", "forest.png", "ic.png"} <= set(pngs)
+    assert html.count("data:image/png;base64,") == len(pngs)
+    import re
+
+    assert sorted(re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (out / "report.md").read_text())) == pngs
 
 
 def test_reported_sharpe_equals_recomputed_and_vectorbt(quick_run):
@@ -228,3 +233,26 @@ def test_solver_fallbacks_are_recorded_and_reported(tmp_path, small_prices):
     report = (out / "report.md").read_text()
     assert "## Fallbacks" in report and f"| {events[0]['date']} | mv |" in report
     assert "fallback: mv" in proc.stdout
+
+
+def test_seeds_trade_the_average_of_the_seed_portfolios(tmp_path, small_prices):
+    from kamfin.backtest.engine import Schedule, walk_forward
+    from kamfin.config import make_config
+    from kamfin.data import MarketView
+    from kamfin.report.outputs import trial_records
+    from kamfin.runner import run_backtest
+    from kamfin.strategy.registry import build_strategy
+
+    prices = small_prices.loc[:"2016-12-31"]
+    base = {"prices": write_csv(tmp_path / "p.csv", prices), "strategies": "ew,kamnn", "epochs": 1,
+            "warmup": 252, "lookback": 126}
+    result = run_backtest(make_config(base | {"seeds": "0,1"}))
+    m = result.runs["kamnn"].metrics
+    assert set(m["seed_sharpes"]) == {"0", "1"} and m["seed_sharpe_std"] >= 0
+    sched = Schedule(warmup=252)
+    single = [walk_forward(build_strategy("kamnn", make_config(base | {"seed": s})), MarketView(prices), sched).weights
+              for s in (0, 1)]
+    pd.testing.assert_frame_equal(result.runs["kamnn"].walk.weights, (single[0] + single[1]) / 2)
+    names = {r["strategy"] for r in trial_records(result)}
+    assert names == {"ew", "kamnn", "kamnn@seed0", "kamnn@seed1"}
+    assert "seed_sharpes" not in result.runs["ew"].metrics

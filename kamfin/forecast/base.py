@@ -73,17 +73,26 @@ class WindowForecaster:
         mean, std = self.scaler_
         return Samples((s.X - mean) / std, s.y, s.date_pos, s.asset)
 
+    def scores(self, prices: pd.DataFrame) -> pd.Series:
+        """The model's raw score at the last row, per ticker (NaN without a full window)."""
+        if not hasattr(self, "scaler_"):
+            raise RuntimeError(f"{type(self).__name__} is not fitted; call fit(prices) first")
+        X, _, valid = latest_window(prices, self.spec)
+        out = np.full(prices.shape[1], np.nan)
+        if valid.any():
+            mean, std = self.scaler_
+            out[valid] = self._scores((X[valid] - mean) / std)
+        return pd.Series(out, index=prices.columns)
+
     def predict(self, prices: pd.DataFrame) -> pd.Series:
         """Expected simple return over the next ``spec.horizon`` bars, per ticker (0 where
         the asset has no full feature window)."""
-        if not hasattr(self, "scaler_"):
-            raise RuntimeError(f"{type(self).__name__} is not fitted; call fit(prices) first")
-        X, sigma, valid = latest_window(prices, self.spec)
+        raw = self.scores(prices)
+        valid = raw.notna().to_numpy()
         out = np.zeros(prices.shape[1])
         if valid.sum() >= 2:
-            mean, std = self.scaler_
-            scores = self._scores((X[valid] - mean) / std)
-            out[valid] = calibrate(scores, sigma[valid] * np.sqrt(self.spec.horizon), self.ic_)
+            _, sigma, _ = latest_window(prices, self.spec)
+            out[valid] = calibrate(raw.to_numpy()[valid], sigma[valid] * np.sqrt(self.spec.horizon), self.ic_)
         return pd.Series(out, index=prices.columns)
 
     def _fit(self, train: Samples, val: Samples) -> None:

@@ -16,14 +16,18 @@ from pathlib import Path
 from kamfin.errors import ConfigError
 from kamfin.evaluate.registry import append_trials, read_trials
 from kamfin.evaluate.sharpe_tests import deflated_sharpe
-from kamfin.report.plots import drawdown_plot, equity_plot
+from kamfin.report import plots as P
 from kamfin.report.render import html_report, markdown
 from kamfin.runner import RunResult
 
 
 def _json_safe(value):
-    if isinstance(value, float) and not math.isfinite(value):
+    """NaN -> null; +-inf -> "inf" / "-inf" (a breakeven cost above the grid, an unreachable
+    track record), which JSON cannot hold as numbers."""
+    if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
     if isinstance(value, dict):
         return {k: _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -32,15 +36,19 @@ def _json_safe(value):
 
 
 def trial_records(result: RunResult) -> list[dict]:
+    """One trial per strategy, and one per seed of a strategy run under several seeds."""
     man = result.manifest
-    return [
-        {
-            "fingerprint": man["data"]["fingerprint"], "digest": man["config_digest"], "strategy": name,
-            "seed": man["seed"], "run_id": man["run_id"], "n_bars": int(run.sim.returns.notna().sum()),
-            "sharpe_per_bar": float(run.sim.returns.mean() / run.sim.returns.std(ddof=1)),
-        }
-        for name, run in result.runs.items()
-    ]
+    ppy = result.config.periods_per_year
+    base = {"fingerprint": man["data"]["fingerprint"], "digest": man["config_digest"], "run_id": man["run_id"]}
+    records = []
+    for name, run in result.runs.items():
+        r = run.sim.returns
+        records.append(base | {"strategy": name, "seed": man["seed"], "n_bars": int(r.notna().sum()),
+                               "sharpe_per_bar": float(r.mean() / r.std(ddof=1))})
+        for seed, annual in run.metrics.get("seed_sharpes", {}).items():
+            records.append(base | {"strategy": f"{name}@seed{seed}", "seed": int(seed), "n_bars": int(r.notna().sum()),
+                                   "sharpe_per_bar": annual / ppy**0.5})
+    return records
 
 
 def deflate(result: RunResult, registry: Path) -> None:
@@ -59,6 +67,8 @@ def metrics_document(result: RunResult) -> dict:
     return {
         "strategies": {name: run.metrics for name, run in result.runs.items()},
         "comparisons": list(result.comparisons),
+        "subperiods": {} if result.subperiods is None else {k: v.to_dict() for k, v in result.subperiods.iterrows()},
+        "cost_sensitivity": {} if result.costs is None else {f"{c:g}": row.to_dict() for c, row in result.costs.iterrows()},
         "events": [e.to_dict() for e in result.events],
         "manifest": result.manifest,
     }
@@ -71,12 +81,21 @@ def write_files(result: RunResult, folder: Path) -> None:
     (folder / "weights").mkdir()
     for name, run in result.runs.items():
         run.walk.weights.to_csv(folder / "weights" / f"{name}.csv", float_format="%.17g")
-    plots = {
-        "Equity curves (log scale)": equity_plot(result.returns, folder / "equity.png"),
-        "Drawdowns": drawdown_plot(result.returns, folder / "drawdown.png"),
-    }
-    (folder / "report.md").write_text(markdown(doc, {t: p.name for t, p in plots.items()}))
-    (folder / "report.html").write_text(html_report(doc, plots))
+    ppy = result.config.periods_per_year
+    made = [
+        P.equity_plot(result.returns, folder / "equity.png"),
+        P.drawdown_plot(result.returns, folder / "drawdown.png"),
+        P.rolling_sharpe_plot(result.returns, folder / "rolling.png", ppy),
+        P.weights_plot({n: r.walk.weights for n, r in result.runs.items() if n != "index"}, folder / "weights.png"),
+    ]
+    if result.comparisons:
+        made.append(P.forest_plot(list(result.comparisons), folder / "forest.png"))
+    forecasting = {n: r.metrics["forecast"] for n, r in result.runs.items() if "forecast" in r.metrics}
+    if forecasting:
+        made.append(P.ic_plot(forecasting, folder / "ic.png"))
+    plots = {path.stem: path.name for path in made}
+    (folder / "report.md").write_text(markdown(doc, plots))
+    (folder / "report.html").write_text(html_report(doc, plots, folder))
 
 
 def write_run(result: RunResult, out: str | Path, registry: str | Path | None = None) -> Path:

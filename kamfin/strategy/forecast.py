@@ -37,6 +37,8 @@ class ForecastStrategy(Strategy):
         self.bounds, self.periods_per_year = bounds, periods_per_year
         self.policy_ = None
         self.fit_log_: list[dict] = []
+        self.scores_: dict[pd.Timestamp, pd.Series] = {}  # raw model scores per decision date
+        self.forecasts_: dict[pd.Timestamp, pd.Series] = {}  # calibrated next-period returns
 
     def fit(self, history: pd.DataFrame) -> "ForecastStrategy":
         self.forecaster_ = self.make_forecaster().fit(history)
@@ -53,5 +55,8 @@ class ForecastStrategy(Strategy):
         if moments is None:
             raise OptimizationError(f"fewer than 2 assets have {self.lookback} bars of history")
         horizon = self.forecaster_.spec.horizon
-        mu = self.forecaster_.predict(history).reindex(moments.mu.index).fillna(0.0) * (self.periods_per_year / horizon)
+        t = history.index[-1]
+        self.scores_[t] = self.forecaster_.scores(history)
+        self.forecasts_[t] = forecast = self.forecaster_.predict(history)
+        mu = forecast.reindex(moments.mu.index).fillna(0.0) * (self.periods_per_year / horizon)
         return self.policy_.weights(Moments(mu, moments.cov, moments.asof), holdings)

@@ -52,3 +52,22 @@ def test_registry_holds_callables_and_summary_uses_it():
     assert all(callable(f) for f in METRICS.values())
     out = summarize(pd.Series(R), 252)
     assert list(out) == list(METRICS) and out["sharpe"] == sharpe(R, 252)
+
+
+def test_subperiod_sharpe_blocks_by_calendar_years():
+    from kamfin.evaluate.robustness import subperiod_sharpe
+
+    idx = pd.bdate_range("2000-01-03", "2011-12-30")
+    r = pd.DataFrame({"a": np.random.default_rng(0).normal(0.0005, 0.01, len(idx))}, index=idx)
+    table = subperiod_sharpe(r, 252, years=5)
+    assert list(table.index) == ["2000-2004", "2005-2009", "2010-2011"]
+    assert table.loc["2005-2009", "a"] == pytest.approx(sharpe(r.loc["2005":"2009", "a"], 252))
+
+
+def test_breakeven_cost_interpolates_where_the_edge_vanishes():
+    from kamfin.evaluate.robustness import breakeven_cost
+
+    costs = [0, 5, 10, 25, 50]
+    assert breakeven_cost(costs, [1.0, 0.9, 0.8, 0.5, 0.0], [0.6] * 5) == pytest.approx(10 + 15 * 0.2 / 0.3)
+    assert math.isnan(breakeven_cost(costs, [0.5] * 5, [0.6] * 5))
+    assert breakeven_cost(costs, [0.9] * 5, [0.6] * 5) == float("inf")

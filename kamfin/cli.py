@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--seed", type=int, help="seed of every stochastic piece (default 0)")
     bt.add_argument("--seeds", help="several seeds, e.g. 0,1,2: learning strategies run under each and trade the seed average")
     bt.add_argument("--quick", action="store_true", default=None, help=f"short run on recent data")
+    bt.add_argument("--null-market", dest="null_market", action="store_true", default=None,
+                    help="audit: run on synthetic prices with the data's covariance and no predictability")
     bt.add_argument("--out", help="output folder (default backtests/results/<run-id>)")
 
     data = sub.add_parser("data", help="market data commands")
@@ -59,7 +61,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from kamfin.config import load_toml, make_config
 
     overrides = load_toml(args.config) if args.config else {}
-    for key in ("prices", "strategies", "start", "end", "rebalance", "fees_bps", "slippage_bps", "seed", "seeds", "quick"):
+    for key in ("prices", "strategies", "start", "end", "rebalance", "fees_bps", "slippage_bps", "seed", "seeds", "quick", "null_market"):
         value = getattr(args, key)
         if value is not None:
             overrides[key] = value

@@ -32,6 +32,7 @@ class RunConfig:
     seed: int = 0  # seeds every stochastic piece (baselines are deterministic)
     seeds: tuple[int, ...] = ()  # several seeds: each learning strategy runs under each, traded seed-averaged
     quick: bool = False  # short smoke run: data from QUICK_START unless --start is given
+    null_market: bool = False  # audit: replace the prices by a market with no predictability
     warmup: int = 504  # bars of history before the first decision
     lookback: int = 504  # bars in the trailing window of mv / minvar moments
     gamma: float = 5.0  # risk aversion, yearly units

@@ -20,6 +20,7 @@ from kamfin.backtest.engine import Event, Schedule, WalkForward, walk_forward
 from kamfin.backtest.simulate import Simulation, simulate
 from kamfin.config import RunConfig
 from kamfin.data import MarketView, fingerprint, load_index, load_prices, parse_source
+from kamfin.data.synthetic import null_market
 from kamfin.evaluate import sharpe, summarize
 from kamfin.evaluate.forecasts import forecast_diagnostics
 from kamfin.evaluate.robustness import COST_GRID_BPS, breakeven_cost, subperiod_sharpe
@@ -65,6 +66,17 @@ def comparison_pairs(runs: dict[str, StrategyRun]) -> list[tuple[str, str]]:
     return [(s, "ew") for s in runs if s != "ew" and "ew" in runs]
 
 
+def null_market_pairs(runs: dict[str, StrategyRun]) -> list[tuple[str, str]]:
+    """On the null market every strategy faces minimum variance (the best possible portfolio
+    there) and 1/N."""
+    return [(s, b) for s in runs for b in ("minvar", "ew") if b in runs and b != s]
+
+
+def null_market_suspects(comparisons) -> list[str]:
+    """Strategies that beat minimum variance on the null market beyond chance."""
+    return [c["strategy"] for c in comparisons if c["baseline"] == "minvar" and c["diff"] > 0 and c["significant"]]
+
+
 def versions() -> dict[str, str]:
     out = {"python": platform.python_version(), "kamfin": __version__}
     for name in PACKAGES:
@@ -81,6 +93,8 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
     start = cfg.resolved_start()
     prices = load_prices(source, start, cfg.end, cache_dir=cfg.cache_dir, max_ffill=cfg.max_ffill)
     index = load_index(source, start, cfg.end)
+    if cfg.null_market:
+        prices, index = null_market(prices, cfg.seed), None
     schedule = Schedule(
         rebalance=cfg.rebalance, warmup=cfg.warmup, refit_every=cfg.refit_every,
         window=cfg.window, train_bars=cfg.train_bars,
@@ -98,15 +112,17 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
         table = prices
         if name == "index":
             if index is None:
-                notes.append(f"strategy index skipped: source {source} has no market index")
+                why = "the null market has no index" if cfg.null_market else f"source {source} has no market index"
+                notes.append(f"strategy index skipped: {why}")
                 continue
             table = index.reindex(prices.index).ffill().to_frame()
         runs[name] = run_strategy(name, cfg, table, schedule, progress)
     returns = pd.DataFrame({name: run.sim.returns for name, run in runs.items()})
     returns.index.name = "date"
+    pairs = null_market_pairs(runs) if cfg.null_market else comparison_pairs(runs)
     comparisons = tuple(
         compare(returns[s], returns[b], s, b, cfg.periods_per_year, n_boot=N_BOOT, seed=cfg.seed).to_dict()
-        for s, b in comparison_pairs(runs)
+        for s, b in pairs
     )
     costs = cost_sensitivity(runs, prices, index, cfg)
     if "ew" in costs:
@@ -121,7 +137,7 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
         "config_digest": cfg.digest(),
         "seed": cfg.seed,
         "data": {
-            "source": str(source),
+            "source": f"null market from {source} (seed {cfg.seed})" if cfg.null_market else str(source),
             "fingerprint": fingerprint(prices),
             "first_date": f"{prices.index[0]:%Y-%m-%d}",
             "last_date": f"{prices.index[-1]:%Y-%m-%d}",

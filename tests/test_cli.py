@@ -256,3 +256,16 @@ def test_seeds_trade_the_average_of_the_seed_portfolios(tmp_path, small_prices):
     names = {r["strategy"] for r in trial_records(result)}
     assert names == {"ew", "kamnn", "kamnn@seed0", "kamnn@seed1"}
     assert "seed_sharpes" not in result.runs["ew"].metrics
+
+
+def test_null_market_audit_through_the_command_line(tmp_path, small_prices):
+    out = tmp_path / "null"
+    proc = run_cli("backtest", "--null-market", "--prices", write_csv(tmp_path / "p.csv", small_prices),
+                   "--strategies", "ew,mv,minvar", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((out / "metrics.json").read_text())
+    assert doc["manifest"]["config"]["null_market"] is True
+    assert doc["manifest"]["data"]["source"].startswith("null market from")
+    assert {(c["strategy"], c["baseline"]) for c in doc["comparisons"]} == {
+        ("ew", "minvar"), ("mv", "minvar"), ("mv", "ew"), ("minvar", "ew")}
+    assert "NULL-MARKET AUDIT" in (out / "report.md").read_text()

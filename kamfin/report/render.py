@@ -89,16 +89,31 @@ def summary_lines(doc: dict) -> list[str]:
         n_sig = sum(c["significant"] for c in doc["comparisons"])
         lines.append(f"{n_sig} of {len(doc['comparisons'])} Sharpe differences tested below are significant at 5% "
                      "(Ledoit-Wolf studentized block bootstrap).")
-    claim = claim_line(doc)
-    if claim:
-        lines.append(claim)
+    if cfg.get("null_market"):
+        lines.append(null_market_line(doc))
+    else:
+        claim = claim_line(doc)
+        if claim:
+            lines.append(claim)
     return lines
+
+
+def null_market_line(doc: dict) -> str:
+    from kamfin.runner import null_market_suspects
+
+    suspects = null_market_suspects(doc["comparisons"])
+    head = ("NULL-MARKET AUDIT: these prices are synthetic, iid returns with the data's covariance and one common mean, "
+            "so nothing is predictable and minimum variance is the best portfolio there is. ")
+    if not suspects:
+        return head + "No strategy beats minimum variance beyond chance: no sign of look-ahead or overfitting."
+    return head + (f"{', '.join(suspects)} beat{'s' if len(suspects) == 1 else ''} minimum variance beyond chance "
+                   "(p < 0.05): suspect look-ahead or overfitting.")
 
 
 def caveats(doc: dict) -> list[str]:
     out = ["Sharpe = mean / std (ddof=1) of daily simple returns x sqrt(252), risk-free rate 0; "
            "the figures equal those recomputed from returns.csv."]
-    if doc["manifest"]["data"]["source"] == "sp500":
+    if doc["manifest"]["data"]["source"] == "sp500" and not doc["manifest"]["config"].get("null_market"):
         out.append(SURVIVORSHIP_NOTE)
     if len(doc["manifest"]["config"].get("seeds") or []) < 2 and any("forecast" in m for m in doc["strategies"].values()):
         out.append("The neural strategies ran under one seed; seeds move Sharpe ratios by several hundredths "

@@ -32,17 +32,17 @@ class Learner(Strategy):
 
 
 class Peeker(Strategy):
-    """Deliberately leaks: reads the price 5 bars after t from the table it was built with."""
+    """Deliberately leaks: reads the price ``horizon`` bars after t from the table it was built with."""
 
     name = "peeker"
 
-    def __init__(self, full):
-        self.full = full
+    def __init__(self, full, horizon: int = 5):
+        self.full, self.horizon = full, horizon
 
     def decide(self, history, holdings):
         t = history.index[-1]
         pos = self.full.index.get_loc(t)
-        future = self.full.iloc[min(pos + 5, len(self.full) - 1)] / self.full.loc[t]
+        future = self.full.iloc[min(pos + self.horizon, len(self.full) - 1)] / self.full.loc[t]
         w = (future == future.max()).astype(float)
         return w / w.sum()
 

@@ -154,11 +154,11 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
 
 
 def run_strategy(name: str, cfg: RunConfig, table: pd.DataFrame, schedule: Schedule, progress: bool) -> StrategyRun:
-    """Walk forward, simulate and measure one strategy. A learning strategy given several
+    """Walk forward, simulate and measure one strategy. A stochastic strategy given several
     ``seeds`` runs once per seed and trades the average of their weights."""
     view = MarketView(table)
     first = build_strategy(name, cfg)
-    seeds = cfg.seeds if first.learns and len(cfg.seeds) > 1 else ()
+    seeds = cfg.seeds if first.stochastic and len(cfg.seeds) > 1 else ()
     strategies = [build_strategy(name, replace(cfg, seed=s)) for s in seeds] or [first]
     walks = [walk_forward(s, view, schedule, progress=progress) for s in strategies]
     walk = walks[0]

@@ -244,7 +244,7 @@ def test_seeds_trade_the_average_of_the_seed_portfolios(tmp_path, small_prices):
     from kamfin.strategy.registry import build_strategy
 
     prices = small_prices.loc[:"2016-12-31"]
-    base = {"prices": write_csv(tmp_path / "p.csv", prices), "strategies": "ew,kamnn", "epochs": 1,
+    base = {"prices": write_csv(tmp_path / "p.csv", prices), "strategies": "ew,kamnn,linear", "epochs": 1,
             "warmup": 252, "lookback": 126}
     result = run_backtest(make_config(base | {"seeds": "0,1"}))
     m = result.runs["kamnn"].metrics
@@ -254,8 +254,9 @@ def test_seeds_trade_the_average_of_the_seed_portfolios(tmp_path, small_prices):
               for s in (0, 1)]
     pd.testing.assert_frame_equal(result.runs["kamnn"].walk.weights, (single[0] + single[1]) / 2)
     names = {r["strategy"] for r in trial_records(result)}
-    assert names == {"ew", "kamnn", "kamnn@seed0", "kamnn@seed1"}
+    assert names == {"ew", "linear", "kamnn", "kamnn@seed0", "kamnn@seed1"}
     assert "seed_sharpes" not in result.runs["ew"].metrics
+    assert "seed_sharpes" not in result.runs["linear"].metrics  # deterministic: one run is enough
 
 
 def test_null_market_audit_through_the_command_line(tmp_path, small_prices):

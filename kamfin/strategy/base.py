@@ -23,6 +23,7 @@ class Strategy:
 
     name: str = "strategy"
     learns: bool = False
+    stochastic: bool = False  # results depend on the seed (several --seeds are worth running)
 
     def fit(self, history: pd.DataFrame) -> Strategy:
         return self

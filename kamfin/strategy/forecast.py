@@ -31,8 +31,9 @@ class ForecastStrategy(Strategy):
         kappa: float = 0.0,
         bounds: Bounds = Bounds(),
         periods_per_year: int = 252,
+        stochastic: bool = True,
     ):
-        self.make_forecaster, self.name = make_forecaster, name
+        self.make_forecaster, self.name, self.stochastic = make_forecaster, name, stochastic
         self.lookback, self.gamma, self.kappa = lookback, gamma, kappa
         self.bounds, self.periods_per_year = bounds, periods_per_year
         self.policy_ = None

@@ -59,7 +59,7 @@ def _forecasting(name: str) -> Callable[[RunConfig], Strategy]:
             make = partial(NeuralForecaster, name, train=train_config(cfg), spec=feature_spec(cfg), seed=cfg.seed)
         return ForecastStrategy(
             make, name=name, lookback=cfg.lookback, gamma=cfg.gamma, kappa=cfg.resolved_kappa(),
-            bounds=bounds(cfg), periods_per_year=cfg.periods_per_year,
+            bounds=bounds(cfg), periods_per_year=cfg.periods_per_year, stochastic=name != "linear",
         )
 
     return build

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kamfin.forecast.base import WindowForecaster, calibrate, rank_ic
 from kamfin.forecast.linear import RidgeForecaster
-from kamfin.forecast.neural import NeuralForecaster, TrainConfig
+from kamfin.forecast.neural import NeuralForecaster
+from kamfin.forecast.training import TrainConfig
 
 __all__ = ["NeuralForecaster", "RidgeForecaster", "TrainConfig", "WindowForecaster", "calibrate", "rank_ic"]

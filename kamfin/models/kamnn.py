@@ -38,6 +38,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from kamfin.models.heads import _squeeze
+
 
 def omega_matrix(n: int, dtype=torch.float32) -> torch.Tensor:
     """The canonical symplectic form [[0, I], [-I, 0]], (2n, 2n)."""
@@ -212,6 +214,7 @@ def spectral_peaks(series: np.ndarray, k: int, dt: float = 1.0) -> np.ndarray:
 @dataclass
 class KAMNNConfig:
     n_features: int = 2  # inputs per time step
+    n_outputs: int = 1  # forecasts per sample; 1 gives shape (batch,)
     width: int = 12  # m: the embedding lifts to a phase space of 2m coordinates
     n_blocks: int = 2  # KAM-ResNet blocks
     hidden: int = 24  # width of the shear MLPs
@@ -239,7 +242,7 @@ class KAMNN(nn.Module):
         self.embed = SymplecticEmbedding(c.width)
         self.blocks = nn.ModuleList(KAMResNetBlock(2 * c.width, c.hidden, c.decay) for _ in range(c.n_blocks))
         self.attn = AdiabaticAttention(2 * c.width, c.n_heads)
-        self.head = nn.Linear(2 * c.width, 1)
+        self.head = nn.Linear(2 * c.width, c.n_outputs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         c, T = self.config, x.shape[1]
@@ -250,4 +253,4 @@ class KAMNN(nn.Module):
         q, p = state[:, : c.width], state[:, c.width :]
         for block in self.blocks:
             q, p = block.step(q, p)
-        return self.head(torch.cat([q, p], dim=-1)).squeeze(-1)  # (B,)
+        return _squeeze(self.head(torch.cat([q, p], dim=-1)))  # (B,) or (B, n_outputs)

@@ -187,8 +187,8 @@ def test_spectral_peaks_find_the_strongest_frequencies():
 
 
 @pytest.mark.parametrize("name", ["kamnn", "lstm", "transformer"])
-def test_models_map_windows_to_one_forecast(name):
+def test_models_map_windows_to_one_forecast_or_a_state(name):
     model_cls, config_cls = MODELS[name]
-    model = model_cls(config_cls(n_features=3))
-    assert model(torch.randn(5, 20, 3)).shape == (5,)
+    assert model_cls(config_cls(n_features=3))(torch.randn(5, 20, 3)).shape == (5,)
+    assert model_cls(config_cls(n_features=3, n_outputs=3))(torch.randn(5, 20, 3)).shape == (5, 3)
 

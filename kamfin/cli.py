@@ -46,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="audit: run on synthetic prices with the data's covariance and no predictability")
     bt.add_argument("--out", help="output folder (default backtests/results/<run-id>)")
 
+    dyn = sub.add_parser("dynamics", help="measure the design sketch's dynamical-systems claims")
+    dyn.add_argument("--systems", default="lorenz,double_pendulum,solar_irradiance,enso",
+                     help="comma-separated: lorenz, double_pendulum, solar_irradiance, enso")
+    dyn.add_argument("--quick", action="store_true", help="short series and few epochs (under a minute)")
+    dyn.add_argument("--seeds", default=None, help="seeds of the neural models (default 0,1,2; --quick: 0)")
+    dyn.add_argument("--out", default="backtests/results/dynamics", help="output folder")
+
     data = sub.add_parser("data", help="market data commands")
     dsub = data.add_subparsers(dest="data_command", required=True, parser_class=Parser)
     fetch = dsub.add_parser("fetch", help="download adjusted closes from Yahoo Finance into the cache")
@@ -84,6 +91,32 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_dynamics(args: argparse.Namespace) -> int:
+    from kamfin.errors import ConfigError
+
+    systems = tuple(s.strip() for s in args.systems.split(",") if s.strip())
+    known = ("lorenz", "double_pendulum", "solar_irradiance", "enso")
+    unknown = [s for s in systems if s not in known]
+    if unknown or not systems:
+        raise ConfigError(f"unknown system {unknown[0] if unknown else '(none)'!r}; choose from {', '.join(known)}")
+    try:
+        seeds = tuple(int(s) for s in args.seeds.split(",")) if args.seeds else ((0,) if args.quick else (0, 1, 2))
+    except ValueError:
+        raise ConfigError(f"--seeds {args.seeds!r} is not a list of integers; write e.g. --seeds 0,1,2") from None
+    if len(set(seeds)) != len(seeds) or min(seeds) < 0:
+        raise ConfigError("--seeds must be distinct non-negative integers, e.g. --seeds 0,1,2")
+
+    from kamfin.dynamics.report import run_dynamics
+
+    t0 = time.perf_counter()
+    folder = run_dynamics(systems, args.quick, seeds, args.out)
+    md = (folder / "dynamics.md").read_text()
+    section = md.split("## Claimed against measured")[1].split("\n## ")[0] if "## Claimed against measured" in md else ""
+    print(section.strip())
+    print(f"\n{len(systems)} systems in {time.perf_counter() - t0:.1f}s; table: {folder / 'dynamics.md'}")
+    return EXIT_OK
+
+
 def cmd_data_fetch(args: argparse.Namespace) -> int:
     from kamfin.data import YahooCache
 
@@ -99,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "backtest":
             return cmd_backtest(args)
+        if args.command == "dynamics":
+            return cmd_dynamics(args)
         return cmd_data_fetch(args)
     except (UsageError, KamfinError) as exc:
         print(f"kamfin: error: {exc}", file=sys.stderr)

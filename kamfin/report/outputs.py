@@ -11,6 +11,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from kamfin.errors import ConfigError
@@ -21,7 +22,7 @@ from kamfin.report.render import html_report, markdown
 from kamfin.runner import RunResult
 
 
-def _json_safe(value):
+def json_safe(value):
     """NaN -> null; +-inf -> "inf" / "-inf" (a breakeven cost above the grid, an unreachable
     track record), which JSON cannot hold as numbers."""
     if isinstance(value, float) and math.isnan(value):
@@ -29,9 +30,9 @@ def _json_safe(value):
     if isinstance(value, float) and math.isinf(value):
         return "inf" if value > 0 else "-inf"
     if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -76,7 +77,7 @@ def metrics_document(result: RunResult) -> dict:
 
 def write_files(result: RunResult, folder: Path) -> None:
     doc = metrics_document(result)
-    (folder / "metrics.json").write_text(json.dumps(_json_safe(doc), indent=2, allow_nan=False))
+    (folder / "metrics.json").write_text(json.dumps(json_safe(doc), indent=2, allow_nan=False))
     result.returns.to_csv(folder / "returns.csv", float_format="%.17g")
     (folder / "weights").mkdir()
     for name, run in result.runs.items():
@@ -98,18 +99,16 @@ def write_files(result: RunResult, folder: Path) -> None:
     (folder / "report.html").write_text(html_report(doc, plots, folder))
 
 
-def write_run(result: RunResult, out: str | Path, registry: str | Path | None = None) -> Path:
-    """Write the run into ``out`` (all or nothing), then record its trials in the registry
-    (``registry.jsonl`` beside ``out`` unless given)."""
+def write_atomically(out: str | Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(folder)`` on a temporary folder beside ``out``; move it into place only
+    when it returns, replacing an earlier ``out`` then and only then."""
     out = Path(out).absolute()
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file; pass a folder path")
-    registry = Path(registry) if registry else out.parent / "registry.jsonl"
-    deflate(result, registry)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        write_files(result, tmp)
+        write(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -120,5 +119,15 @@ def write_run(result: RunResult, out: str | Path, registry: str | Path | None = 
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(tmp, out)
+    return out
+
+
+def write_run(result: RunResult, out: str | Path, registry: str | Path | None = None) -> Path:
+    """Write the run into ``out`` (all or nothing), then record its trials in the registry
+    (``registry.jsonl`` beside ``out`` unless given)."""
+    out = Path(out).absolute()
+    registry = Path(registry) if registry else out.parent / "registry.jsonl"
+    deflate(result, registry)
+    out = write_atomically(out, lambda folder: write_files(result, folder))
     append_trials(registry, trial_records(result))
     return out

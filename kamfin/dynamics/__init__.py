@@ -1,0 +1,1 @@
+"""The design sketch's dynamical-systems claims, measured on exactly simulated or real data."""

@@ -9,6 +9,8 @@ the minimum-risk portfolio instead of chasing noise.
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
@@ -48,7 +50,7 @@ def calibrate(scores: np.ndarray, sigma: np.ndarray, ic: float) -> np.ndarray:
     return float(np.clip(ic, 0.0, IC_MAX)) * sigma * z
 
 
-class WindowForecaster:
+class WindowForecaster(ABC):
     """Template: subclasses implement ``_fit(train, val)`` and ``_scores(X)``."""
 
     def __init__(self, spec: FeatureSpec = FeatureSpec(), val_fraction: float = 0.2):
@@ -95,8 +97,10 @@ class WindowForecaster:
             out[valid] = calibrate(raw.to_numpy()[valid], sigma[valid] * np.sqrt(self.spec.horizon), self.ic_)
         return pd.Series(out, index=prices.columns)
 
+    @abstractmethod
     def _fit(self, train: Samples, val: Samples) -> None:
-        raise NotImplementedError
+        """Learn from scaled training samples; ``val`` is for early stopping."""
 
+    @abstractmethod
     def _scores(self, X: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """Raw scores of scaled windows (n, window, features) -> (n,)."""

@@ -8,6 +8,8 @@ size_type="targetpercent")`` accepts once each row is placed on the bar after it
 """
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import pandas as pd
 
 
@@ -17,7 +19,7 @@ def equal_weights(history: pd.DataFrame) -> pd.Series:
     return priced.astype("float64") / priced.sum()
 
 
-class Strategy:
+class Strategy(ABC):
     """Base class. Subclasses set ``name`` and implement ``decide``; learners set
     ``learns = True`` and implement ``fit(history) -> self``."""
 
@@ -28,9 +30,9 @@ class Strategy:
     def fit(self, history: pd.DataFrame) -> Strategy:
         return self
 
+    @abstractmethod
     def decide(self, history: pd.DataFrame, holdings: pd.Series | None) -> pd.Series:
         """Target weights at ``history.index[-1]``; ``holdings`` are the current weights."""
-        raise NotImplementedError
 
     def weights(self, prices: pd.DataFrame, rebalance: str = "M", warmup: int = 504) -> pd.DataFrame:
         """Target weights, one row per decision date, from validated ``prices``."""

@@ -25,6 +25,7 @@ from kamfin.evaluate import sharpe, summarize
 from kamfin.evaluate.forecasts import forecast_diagnostics
 from kamfin.evaluate.robustness import COST_GRID_BPS, breakeven_cost, subperiod_sharpe
 from kamfin.evaluate.sharpe_tests import compare, min_track_record, probabilistic_sharpe
+from kamfin.errors import DataError
 from kamfin.strategy.registry import build_strategy, check_names
 
 BASELINES = ("ew", "mv", "minvar", "lstm")  # what every forecasting strategy is tested against
@@ -101,8 +102,6 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
     )
     notes = []
     if schedule.decision_dates(prices.index).empty:
-        from kamfin.errors import DataError
-
         raise DataError(
             f"{len(prices)} dates of data leave no decision date after the {cfg.warmup}-bar warm-up; "
             "pass an earlier --start or a smaller warmup"

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from tqdm.auto import tqdm  # noqa: E402
 
 from kamfin.dynamics import run as dr  # noqa: E402
 from kamfin.report.outputs import json_safe, write_atomically  # noqa: E402
@@ -124,8 +125,6 @@ def markdown(doc: dict) -> str:
 
 
 def run_dynamics(systems: tuple[str, ...], quick: bool, seeds: tuple[int, ...], out: str | Path, progress: bool = True) -> Path:
-    from tqdm.auto import tqdm
-
     results = {}
     for name in tqdm(systems, desc="systems", disable=None if progress else True):
         results[name] = dr.run_enso(quick, seeds) if name == "enso" else dr.run_system(name, quick, seeds)

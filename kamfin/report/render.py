@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 from kamfin.data.embedded import SURVIVORSHIP_NOTE
+from kamfin.runner import null_market_suspects
 
 CLAIM_PCT = 23.0  # the design sketch: "23% higher Sharpe ratios than traditional approaches"
 CLASSICAL = ("ew", "mv", "minvar")
@@ -99,8 +100,6 @@ def summary_lines(doc: dict) -> list[str]:
 
 
 def null_market_line(doc: dict) -> str:
-    from kamfin.runner import null_market_suspects
-
     suspects = null_market_suspects(doc["comparisons"])
     head = ("NULL-MARKET AUDIT: these prices are synthetic, iid returns with the data's covariance and one common mean, "
             "so nothing is predictable and minimum variance is the best portfolio there is. ")

@@ -49,6 +49,22 @@ def plot_system(name: str, res: dict, path: Path) -> None:
     plt.close(fig)
 
 
+def plot_enso(res: dict, path: Path) -> None:
+    c = res["curves"]
+    years = 1950 + np.asarray(c["month"]) / 12
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.plot(years, c["truth"], color="black", linewidth=2, label="outcome")
+    for model in ("persistence", "ridge", *dr.MODELS_STEP[2:]):
+        ax.plot(years, c[model], linewidth=1, label=NAMES[model])
+    ax.axhline(0, color="grey", linewidth=0.8)
+    ax.set_ylabel("SST anomaly (deg C)")
+    ax.set_title(f"ENSO: forecasts made {c['lead']} months ahead, test years (seed 0)")
+    ax.legend(ncol=3, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def markdown(doc: dict) -> str:
     md = ["# The design sketch's dynamical-systems table, measured", "",
           f"Run {doc['manifest']['created']}; seeds {doc['manifest']['seeds']}; "
@@ -112,7 +128,7 @@ def markdown(doc: dict) -> str:
             md.append(f"| {NAMES[model]} | " + " | ".join(
                 f"{f(res['leads'][h][model]['corr'], '{:.2f}', res['leads'][h][model]['corr_std'])} / "
                 f"{res['leads'][h][model]['rmse_c']:.2f}" for h in res["leads"]) + " |")
-        md.append("")
+        md += ["", "![enso](enso.png)", ""]
     md += ["## Caveats", "",
            "- Volume preservation is the right prior for the conservative double pendulum and the wrong one for the "
            "dissipative Lorenz system and for irradiance; KAMNN's learned decay lets it contract.",
@@ -133,7 +149,9 @@ def run_dynamics(systems: tuple[str, ...], quick: bool, seeds: tuple[int, ...], 
 
     def write(folder: Path) -> None:
         for name, res in results.items():
-            if "curves" in res:
+            if name == "enso":
+                plot_enso(res, folder / "enso.png")
+            else:
                 plot_system(name, res, folder / f"{name}.png")
         (folder / "dynamics.md").write_text(markdown(doc))
         slim = {n: {k: v for k, v in r.items() if k != "curves"} for n, r in results.items()}

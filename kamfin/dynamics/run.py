@@ -140,6 +140,9 @@ def run_enso(quick: bool, seeds: tuple[int, ...]) -> dict:
                                          Xtr[-n_val:], ytr[-n_val:], cfg=train_config(quick), seed=seed)
                 preds[model].append(predict_batched(net, torch.from_numpy(Xw[te])).numpy())
         truth = y[te]
+        if h == 12:  # the plotted lead: seed 0's forecasts against the outcome, in degrees C
+            out["curves"] = {"lead": h, "month": (ends[te] + h).tolist(), "truth": truth * scale,
+                             **{m: runs[0] * scale for m, runs in preds.items()}}
         lead = {}
         for model, runs in preds.items():
             corr = [float(np.corrcoef(p, truth)[0, 1]) if np.std(p) > 0 else float("nan") for p in runs]

@@ -62,8 +62,9 @@ def test_quick_dynamics_through_the_command_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((out / "dynamics.json").read_text())
     assert set(doc["systems"]) == {"lorenz", "double_pendulum", "solar_irradiance", "enso"}
+    for name in ["lorenz", "double_pendulum", "solar_irradiance", "enso"]:
+        assert (out / f"{name}.png").is_file() and f"({name}.png)" in (out / "dynamics.md").read_text()
     for name in ["lorenz", "double_pendulum", "solar_irradiance"]:
-        assert (out / f"{name}.png").is_file()
         assert set(doc["systems"][name]["models"]) == {"persistence", "ngrc", "kamnn", "lstm", "transformer"}
     assert doc["systems"]["lorenz"]["models"]["kamnn"]["vpt"] >= 0
     assert set(doc["systems"]["enso"]["leads"]) == {"6", "12", "18"}

@@ -62,11 +62,13 @@ class SymplecticEmbedding(nn.Module):
         S = self.P + self.P.T
         return torch.linalg.matrix_exp(self.omega @ S)  # (2n, 2n)
 
+    def matrix(self) -> torch.Tensor:
+        """The whole linear map x -> z = M [x; A x] = (M [I; A]) x, (2n, n)."""
+        eye = torch.eye(self.n, dtype=self.P.dtype, device=self.P.device)
+        return self.symplectic_matrix() @ torch.cat([eye, self.lift.weight], dim=0)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # z = M [x; A x] = (M [I; A]) x: one (2n, n) matrix, applied once
-        eye = torch.eye(self.n, dtype=x.dtype, device=x.device)
-        W = self.symplectic_matrix() @ torch.cat([eye, self.lift.weight], dim=0)  # (2n, n)
-        return x @ W.T
+        return x @ self.matrix().T
 
 
 def _mlp(m: int, hidden: int) -> nn.Sequential:
@@ -129,7 +131,7 @@ class AdiabaticAttention(nn.Module):
         if d % (2 * n_heads):
             raise ValueError(f"width {d} must split into {n_heads} heads of even size")
         self.d, self.n_heads, self.causal = d, n_heads, causal
-        self.qkv = nn.Linear(d, 3 * d)  # query, key and value projections in one matmul
+        self.qkv = nn.Linear(d, 3 * d)  # query, key and value projections (rows: q, k, v)
         self.out = nn.Linear(d, d)
         self.omega = nn.Parameter(1.0 / 10_000 ** (torch.arange(d // 2) / (d // 2)))  # learned frequencies
         self.beta = nn.Parameter(0.1 * torch.ones(d // 2))  # energy coupling of the phase
@@ -150,10 +152,13 @@ class AdiabaticAttention(nn.Module):
             t = torch.arange(T, dtype=x.dtype, device=x.device)
         h, dh = self.n_heads, d // self.n_heads
         phi = self.phases(x, t).view(B, T, h, dh // 2)
-        q, k, v = self.qkv(x).view(B, T, 3, h, dh).unbind(2)  # each (B, T, h, dh)
-        if last_only:
-            q, phiq = q[:, -1:], phi[:, -1:]
+        if last_only:  # keys and values for every step, the query for the last one only
+            w, b = self.qkv.weight, self.qkv.bias
+            k, v = nn.functional.linear(x, w[d:], b[d:]).view(B, T, 2, h, dh).unbind(2)
+            q = nn.functional.linear(x[:, -1:], w[:d], b[:d]).view(B, 1, h, dh)
+            phiq = phi[:, -1:]
         else:
+            q, k, v = self.qkv(x).view(B, T, 3, h, dh).unbind(2)  # each (B, T, h, dh)
             phiq = phi
         q = rotate_pairs(q, phiq)  # pairs stay inside their head
         k = rotate_pairs(k, phi)
@@ -247,8 +252,11 @@ class KAMNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         c, T = self.config, x.shape[1]
         t = torch.arange(T, dtype=x.dtype, device=x.device)  # time stamps within the window
-        h = self.inp(x) + self.inp_time(self.torus(t))  # (B, T, width), time term broadcast
-        z = self.embed(h)  # (B, T, 2 width)
+        # embed(inp(x) + inp_time(torus(t))), folded into one matmul over the window:
+        # W (inp.weight x) + W (inp.bias + inp_time(torus(t))), with W the embedding's matrix
+        W = self.embed.matrix()  # (2 width, width)
+        shift = (self.inp.bias + self.inp_time(self.torus(t))) @ W.T  # (T, 2 width)
+        z = x @ (W @ self.inp.weight).T + shift  # (B, T, 2 width)
         state = z[:, -1] + self.attn(z, t, last_only=True)[:, 0]  # (B, 2 width)
         q, p = state[:, : c.width], state[:, c.width :]
         for block in self.blocks:

@@ -150,6 +150,20 @@ def test_last_step_attention_equals_the_last_row_of_full_attention():
     assert torch.allclose(w_last[:, :, 0], w_full[:, :, -1], atol=1e-12)
 
 
+def test_folded_forward_equals_the_layer_by_layer_composition():
+    model = KAMNN(KAMNNConfig()).double()
+    randomize(model, 0.1)
+    x = torch.randn(4, 12, 2, dtype=torch.float64)
+    t = torch.arange(12, dtype=torch.float64)
+    z = model.embed(model.inp(x) + model.inp_time(model.torus(t)))
+    state = z[:, -1] + model.attn(z, t)[:, -1]
+    q, p = state[:, : model.config.width], state[:, model.config.width :]
+    for block in model.blocks:
+        q, p = block.step(q, p)
+    expected = model.head(torch.cat([q, p], dim=-1)).squeeze(-1)
+    assert torch.allclose(model(x), expected, atol=1e-10)
+
+
 def test_torus_pairs_lie_on_the_unit_circle():
     tor = randomize(TorusEmbedding(5).double())
     e = tor(torch.linspace(-50, 500, 101, dtype=torch.float64))

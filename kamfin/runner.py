@@ -114,7 +114,7 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
                 why = "the null market has no index" if cfg.null_market else f"source {source} has no market index"
                 notes.append(f"strategy index skipped: {why}")
                 continue
-            table = index.reindex(prices.index).ffill().to_frame()
+            table = index_table(index, prices)
         runs[name] = run_strategy(name, cfg, table, schedule, progress)
     returns = pd.DataFrame({name: run.sim.returns for name, run in runs.items()})
     returns.index.name = "date"
@@ -150,6 +150,11 @@ def run_backtest(cfg: RunConfig, progress: bool = False) -> RunResult:
         cfg, runs, returns, manifest, tuple(notes), comparisons,
         subperiods=subperiod_sharpe(returns, cfg.periods_per_year), costs=costs,
     )
+
+
+def index_table(index: pd.Series, prices: pd.DataFrame) -> pd.DataFrame:
+    """The market index as a one-column price table on the assets' dates."""
+    return index.reindex(prices.index).ffill().to_frame()
 
 
 def run_strategy(name: str, cfg: RunConfig, table: pd.DataFrame, schedule: Schedule, progress: bool) -> StrategyRun:
@@ -202,7 +207,7 @@ def cost_sensitivity(runs: dict[str, StrategyRun], prices: pd.DataFrame, index, 
     (fees only, no slippage); the weights stay those decided under the configured costs."""
     out = {}
     for name, run in runs.items():
-        table = prices if name != "index" else index.reindex(prices.index).ffill().to_frame()
+        table = prices if name != "index" else index_table(index, prices)
         out[name] = [
             sharpe(simulate(table, run.walk.weights, c, 0.0, cfg.periods_per_year, cfg.init_cash).returns, cfg.periods_per_year)
             for c in COST_GRID_BPS

@@ -75,27 +75,29 @@ class WindowForecaster(ABC):
         mean, std = self.scaler_
         return Samples((s.X - mean) / std, s.y, s.date_pos, s.asset)
 
-    def scores(self, prices: pd.DataFrame) -> pd.Series:
-        """The model's raw score at the last row, per ticker (NaN without a full window)."""
+    def forecast(self, prices: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        """(raw model scores, NaN without a full window; expected simple returns over the
+        next ``spec.horizon`` bars, 0 without a full window), from one pass over the features."""
         if not hasattr(self, "scaler_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted; call fit(prices) first")
-        X, _, valid = latest_window(prices, self.spec)
-        out = np.full(prices.shape[1], np.nan)
+        X, sigma, valid = latest_window(prices, self.spec)
+        raw = np.full(prices.shape[1], np.nan)
+        expected = np.zeros(prices.shape[1])
         if valid.any():
             mean, std = self.scaler_
-            out[valid] = self._scores((X[valid] - mean) / std)
-        return pd.Series(out, index=prices.columns)
+            raw[valid] = self._scores((X[valid] - mean) / std)
+        if valid.sum() >= 2:
+            expected[valid] = calibrate(raw[valid], sigma[valid] * np.sqrt(self.spec.horizon), self.ic_)
+        return pd.Series(raw, index=prices.columns), pd.Series(expected, index=prices.columns)
+
+    def scores(self, prices: pd.DataFrame) -> pd.Series:
+        """The model's raw score at the last row, per ticker (NaN without a full window)."""
+        return self.forecast(prices)[0]
 
     def predict(self, prices: pd.DataFrame) -> pd.Series:
         """Expected simple return over the next ``spec.horizon`` bars, per ticker (0 where
         the asset has no full feature window)."""
-        raw = self.scores(prices)
-        valid = raw.notna().to_numpy()
-        out = np.zeros(prices.shape[1])
-        if valid.sum() >= 2:
-            _, sigma, _ = latest_window(prices, self.spec)
-            out[valid] = calibrate(raw.to_numpy()[valid], sigma[valid] * np.sqrt(self.spec.horizon), self.ic_)
-        return pd.Series(out, index=prices.columns)
+        return self.forecast(prices)[1]
 
     @abstractmethod
     def _fit(self, train: Samples, val: Samples) -> None:

@@ -57,7 +57,7 @@ class ForecastStrategy(Strategy):
             raise OptimizationError(f"fewer than 2 assets have {self.lookback} bars of history")
         horizon = self.forecaster_.spec.horizon
         t = history.index[-1]
-        self.scores_[t] = self.forecaster_.scores(history)
-        self.forecasts_[t] = forecast = self.forecaster_.predict(history)
+        scores, forecast = self.forecaster_.forecast(history)  # one pass over the features
+        self.scores_[t], self.forecasts_[t] = scores, forecast
         mu = forecast.reindex(moments.mu.index).fillna(0.0) * (self.periods_per_year / horizon)
         return self.policy_.weights(Moments(mu, moments.cov, moments.asof), holdings)

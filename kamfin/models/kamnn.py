@@ -4,9 +4,13 @@ The design sketch's pseudo-code does not run as written (a 2n x 2n matrix applie
 n-vector, a softmax over complex logits); each component here is well-defined and its
 property is tested in float64:
 
-- ``SymplecticEmbedding(n)``: x (n) -> z = M [x; A x] (2n) with M = exp(Omega S),
-  S = P + P' symmetric, Omega = [[0, I], [-I, 0]]. Omega S is Hamiltonian, so M is
-  symplectic: M' Omega M = Omega. (The sketch's ``J - J'`` is the anti-symmetric generator.)
+- ``SymplecticEmbedding(n)``: x (n) -> z = M [x; A x] (2n) with M a product of unit
+  triangular symplectic matrices [[I, S], [0, I]] and [[I, 0], [S, I]], S = P + P'
+  symmetric, Omega = [[0, I], [-I, 0]]. Each factor satisfies F' Omega F = Omega, so the
+  product does, for any parameters: M is symplectic. These are SympNets' linear modules;
+  five factors reach every symplectic matrix (arXiv:2108.00223). The default four
+  have as many parameters as the generator S of M = exp(Omega S), and cost a few small
+  matrix products instead of a matrix exponential and its Frechet derivative.
 - ``KAMResNetBlock(d)``: shear couplings q <- q + f(p), p <- p + g(q) (triangular
   Jacobians, det 1), then Moser's twist map on each (q_i, p_i) pair: rotation by
   alpha(r^2), radius kept (r^2, not atan2, so it is smooth at 0). The whole block has
@@ -26,6 +30,7 @@ property is tested in float64:
   learn to contract; its Jacobian determinant is then exp(sum(mu) dt), exactly.
 
 References: Greydanus et al. 2019 (Hamiltonian NNs); Jin et al. 2020 (SympNets);
+arXiv:2108.00223 (optimal unit triangular factorization of symplectic matrices);
 Zhong et al. 2019 (Symplectic ODE-Net); Lusch et al. 2018 (deep Koopman); Su et al. 2021
 (rotary position embedding).
 """
@@ -51,21 +56,31 @@ def omega_matrix(n: int, dtype=torch.float32) -> torch.Tensor:
 class SymplecticEmbedding(nn.Module):
     """(..., n) -> (..., 2n): lift to (q, p) = (x, A x), then apply a symplectic M."""
 
-    def __init__(self, n: int, init_scale: float = 0.05):
+    def __init__(self, n: int, init_scale: float = 0.05, n_factors: int = 4):
         super().__init__()
         self.n = n
         self.lift = nn.Linear(n, n, bias=False)  # learned momenta p = A x
-        self.P = nn.Parameter(init_scale * torch.randn(2 * n, 2 * n))  # S = P + P'
+        self.P = nn.Parameter(init_scale * torch.randn(n_factors, n, n))  # S_k = P_k + P_k'
         self.register_buffer("omega", omega_matrix(n))
 
+    def shears(self, q: torch.Tensor, p: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Apply M to the columns [q; p] (n, k): q <- q + S p and p <- p + S q in turn."""
+        for k, P in enumerate(self.P):
+            S = P + P.T
+            if k % 2 == 0:
+                q = q + S @ p  # [[I, S], [0, I]]
+            else:
+                p = p + S @ q  # [[I, 0], [S, I]]
+        return q, p
+
     def symplectic_matrix(self) -> torch.Tensor:
-        S = self.P + self.P.T
-        return torch.linalg.matrix_exp(self.omega @ S)  # (2n, 2n)
+        eye = torch.eye(2 * self.n, dtype=self.P.dtype, device=self.P.device)
+        return torch.cat(self.shears(eye[: self.n], eye[self.n :]), dim=0)  # (2n, 2n)
 
     def matrix(self) -> torch.Tensor:
         """The whole linear map x -> z = M [x; A x] = (M [I; A]) x, (2n, n)."""
         eye = torch.eye(self.n, dtype=self.P.dtype, device=self.P.device)
-        return self.symplectic_matrix() @ torch.cat([eye, self.lift.weight], dim=0)
+        return torch.cat(self.shears(eye, self.lift.weight), dim=0)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x @ self.matrix().T
@@ -136,11 +151,15 @@ class AdiabaticAttention(nn.Module):
         self.omega = nn.Parameter(1.0 / 10_000 ** (torch.arange(d // 2) / (d // 2)))  # learned frequencies
         self.beta = nn.Parameter(0.1 * torch.ones(d // 2))  # energy coupling of the phase
 
+    @staticmethod
+    def energy(x: torch.Tensor) -> torch.Tensor:
+        """E_t = mean(x_t^2), (batch, time, 1)."""
+        return x.square().sum(-1, keepdim=True) / x.shape[-1]
+
     def phases(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        """phi (batch, time, d/2) = omega t + beta E_t, E_t = mean(x_t^2); ``t`` is (time,)
-        shared by the batch, or (batch, time)."""
-        energy = (x * x).mean(-1, keepdim=True)  # (batch, time, 1)
-        return torch.addcmul(t[..., None] * self.omega, energy, self.beta)
+        """phi (batch, time, d/2) = omega t + beta E_t; ``t`` is (time,) shared by the
+        batch, or (batch, time)."""
+        return torch.addcmul(t[..., None] * self.omega, self.energy(x), self.beta)
 
     def attention(
         self, x: torch.Tensor, t: torch.Tensor | None = None, last_only: bool = False
@@ -150,24 +169,14 @@ class AdiabaticAttention(nn.Module):
         B, T, d = x.shape
         if t is None:
             t = torch.arange(T, dtype=x.dtype, device=x.device)
+        if last_only:
+            out, weights = self.last_query(x, t)
+            return out[:, None], weights[:, :, None]
         h, dh = self.n_heads, d // self.n_heads
         phi = self.phases(x, t).view(B, T, h, dh // 2)
-        if last_only:  # keys and values for every step, the query for the last one only
-            w, b = self.qkv.weight, self.qkv.bias
-            k, v = nn.functional.linear(x, w[d:], b[d:]).view(B, T, 2, h, dh).unbind(2)
-            q = nn.functional.linear(x[:, -1:], w[:d], b[:d]).view(B, 1, h, dh)
-            phiq = phi[:, -1:]
-        else:
-            q, k, v = self.qkv(x).view(B, T, 3, h, dh).unbind(2)  # each (B, T, h, dh)
-            phiq = phi
-        q = rotate_pairs(q, phiq)  # pairs stay inside their head
-        k = rotate_pairs(k, phi)
-        if last_only:  # one query row: elementwise products beat many tiny matmuls
-            logits = (q * k).sum(-1).transpose(1, 2)[:, :, None] / math.sqrt(dh)  # (B, h, 1, T)
-            weights = torch.softmax(logits, dim=-1)
-            out = (weights[:, :, 0].transpose(1, 2)[..., None] * v).sum(1)  # (B, h, dh)
-            return self.out(out.reshape(B, 1, d)), weights
-        q, k, v = (y.transpose(1, 2) for y in (q, k, v))  # (B, h, T, dh)
+        q, k, v = self.qkv(x).view(B, T, 3, h, dh).unbind(2)  # each (B, T, h, dh)
+        q, k, v = (rotate_pairs(q, phi).transpose(1, 2), rotate_pairs(k, phi).transpose(1, 2),
+                   v.transpose(1, 2))  # (B, h, T, dh); pairs stay inside their head
         logits = q @ k.transpose(-1, -2) / math.sqrt(dh)  # (B, h, T, T)
         if self.causal:
             mask = torch.ones(T, T, dtype=torch.bool, device=x.device).triu(1)
@@ -175,6 +184,49 @@ class AdiabaticAttention(nn.Module):
         weights = torch.softmax(logits, dim=-1)
         out = (weights @ v).transpose(1, 2).reshape(B, T, d)
         return self.out(out), weights
+
+    def last_query(
+        self, x: torch.Tensor, t: torch.Tensor, A: torch.Tensor | None = None, s: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The last step's row of ``attention`` over z = x A' + s: (output (batch, d),
+        weights (batch, heads, time)). x is (batch, time, f), A (d, f), s (time, d);
+        without A, z = x.
+
+        z, the rotated keys and the values are never formed, which makes a narrow x
+        (f < d) cheap: the keys are x (W_k A)' + (s W_k' + b_k); the energies are
+        |x A' + s|^2 = x A'A x' + 2 x A' s + |s|^2; with c, s = cos, sin of the key
+        phases and (a1, a2) the rotated query pair, Re(q_rot conj(k_rot)) =
+        k1 (a1 c + a2 s) + k2 (a2 c - a1 s) pair by pair; and since the values are
+        linear in z and the weights sum to 1, the output is the value projection of the
+        weighted mean of z, (weights x) A' + weights s.
+        """
+        B, T, f = x.shape
+        d, h = self.d, self.n_heads
+        dh = d // h
+        m = dh // 2
+        if A is None:
+            A = torch.eye(f, dtype=x.dtype, device=x.device)
+            s = torch.zeros(T, f, dtype=x.dtype, device=x.device)
+        w, b = self.qkv.weight, self.qkv.bias
+        energy = ((x @ (A.T @ A) + 2 * (s @ A)) * x).sum(-1, keepdim=True)
+        energy = (energy + s.square().sum(-1, keepdim=True)) / d  # (B, T, 1)
+        phi = torch.addcmul(t[..., None] * self.omega, energy, self.beta)  # (B, T, d/2)
+        c, sn = torch.cos(phi), torch.sin(phi)
+        wk, bk = w[d : 2 * d].view(h, 2, m, d), b[d : 2 * d].view(h, 2, m)  # per head: halves 1, 2
+        k1, k2 = (x @ (wk[:, i].reshape(h * m, d) @ A).T + (s @ wk[:, i].reshape(h * m, d).T + bk[:, i].reshape(h * m))
+                  for i in (0, 1))  # (B, T, d/2)
+        z_last = x[:, -1] @ A.T + s[..., -1, :]  # (B, d)
+        q = nn.functional.linear(z_last, w[:d], b[:d]).view(B, h, 2, m)
+        phi_q = torch.addcmul(t[..., -1:] * self.omega, energy[:, -1], self.beta).view(-1, h, m)
+        cq, sq = torch.cos(phi_q), torch.sin(phi_q)
+        a1 = (q[:, :, 0] * cq - q[:, :, 1] * sq).view(B, 1, h * m)
+        a2 = (q[:, :, 0] * sq + q[:, :, 1] * cq).view(B, 1, h * m)
+        dots = k1 * (a1 * c + a2 * sn) + k2 * (a2 * c - a1 * sn)  # (B, T, d/2)
+        logits = dots.view(B, T, h, m).sum(-1) / math.sqrt(dh)  # (B, T, h)
+        weights = torch.softmax(logits, dim=1).transpose(1, 2)  # (B, h, T)
+        mean = (weights @ x) @ A.T + weights @ s  # (B, h, d): weighted mean of z
+        out = torch.einsum("bhj,hij->bhi", mean, w[2 * d :].view(h, dh, d)) + b[2 * d :].view(h, dh)
+        return self.out(out.reshape(B, d)), weights
 
     def forward(self, x: torch.Tensor, t: torch.Tensor | None = None, last_only: bool = False) -> torch.Tensor:
         return self.attention(x, t, last_only)[0]
@@ -252,12 +304,14 @@ class KAMNN(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         c, T = self.config, x.shape[1]
         t = torch.arange(T, dtype=x.dtype, device=x.device)  # time stamps within the window
-        # embed(inp(x) + inp_time(torus(t))), folded into one matmul over the window:
-        # W (inp.weight x) + W (inp.bias + inp_time(torus(t))), with W the embedding's matrix
+        # z = embed(inp(x) + inp_time(torus(t))) = x Wx' + shift, with W the embedding's
+        # matrix, Wx = W inp.weight and shift = (inp.bias + inp_time(torus(t))) W'
         W = self.embed.matrix()  # (2 width, width)
+        Wx = W @ self.inp.weight  # (2 width, n_features)
         shift = (self.inp.bias + self.inp_time(self.torus(t))) @ W.T  # (T, 2 width)
-        z = x @ (W @ self.inp.weight).T + shift  # (B, T, 2 width)
-        state = z[:, -1] + self.attn(z, t, last_only=True)[:, 0]  # (B, 2 width)
+        # z = x Wx' + shift (B, T, 2 width) is never formed: the attention reads it through Wx and shift
+        z_last = x[:, -1] @ Wx.T + shift[-1]
+        state = z_last + self.attn.last_query(x, t, Wx, shift)[0]  # (B, 2 width)
         q, p = state[:, : c.width], state[:, c.width :]
         for block in self.blocks:
             q, p = block.step(q, p)

@@ -141,13 +141,23 @@ def test_phase_depends_on_learned_frequencies_and_energy():
     assert attn.omega.grad.abs().sum() > 0 and attn.beta.grad.abs().sum() > 0
 
 
-def test_last_step_attention_equals_the_last_row_of_full_attention():
-    attn = randomize(AdiabaticAttention(8, n_heads=2).double(), 0.2)
+@pytest.mark.parametrize("heads", [1, 2])
+@pytest.mark.parametrize("per_sample_t", [False, True])
+def test_last_step_attention_equals_the_last_row_of_full_attention(heads, per_sample_t):
+    attn = randomize(AdiabaticAttention(8, n_heads=heads).double(), 0.2)
     x = torch.randn(3, 9, 8, dtype=torch.float64)
-    full, w_full = attn.attention(x)
-    last, w_last = attn.attention(x, last_only=True)
+    t = torch.arange(9, dtype=torch.float64) + 3 * torch.rand(3, 1, dtype=torch.float64) if per_sample_t else None
+    full, w_full = attn.attention(x, t)
+    last, w_last = attn.attention(x, t, last_only=True)
     assert torch.allclose(last[:, 0], full[:, -1], atol=1e-12)
     assert torch.allclose(w_last[:, :, 0], w_full[:, :, -1], atol=1e-12)
+    # the same row over z = u A' + s, read through A and s without forming z
+    t = torch.arange(9, dtype=torch.float64) if t is None else t
+    u, A, s = (torch.randn(*shape, dtype=torch.float64) for shape in ((3, 9, 3), (8, 3), (9, 8)))
+    full, w_full = attn.attention(u @ A.T + s, t)
+    last, w_last = attn.last_query(u, t, A, s)
+    assert torch.allclose(last, full[:, -1], atol=1e-10)
+    assert torch.allclose(w_last, w_full[:, :, -1], atol=1e-10)
 
 
 def test_folded_forward_equals_the_layer_by_layer_composition():

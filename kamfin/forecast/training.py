@@ -36,6 +36,24 @@ def val_loss(net: torch.nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     return float(torch.nn.functional.mse_loss(predict_batched(net, X), y))
 
 
+def make_optimizer(net: torch.nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
+    return torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, fused=True)
+
+
+def train_epoch(
+    net: torch.nn.Module, opt: torch.optim.Optimizer, X: torch.Tensor, y: torch.Tensor, order: torch.Tensor, cfg: TrainConfig
+) -> None:
+    """One pass over the samples in ``order`` (a permutation of range(len(y))), in batches
+    of ``cfg.batch_size``: mean squared error, backward, gradient clipping, optimizer step."""
+    net.train()
+    for idx in order.split(cfg.batch_size):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(net(X[idx]), y[idx])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), cfg.clip)
+        opt.step()
+
+
 def train_regressor(
     build: Callable[[], torch.nn.Module],
     X: torch.Tensor,
@@ -52,17 +70,11 @@ def train_regressor(
         torch.manual_seed(seed)
         net = build()
         gen = torch.Generator().manual_seed(seed)
-        opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, fused=True)
+        opt = make_optimizer(net, cfg)
         best, best_state, stale, history = float("inf"), copy.deepcopy(net.state_dict()), 0, []
         bar = tqdm(range(cfg.epochs), desc=desc, unit="epoch", leave=False, disable=None if progress else True)
         for _ in bar:
-            net.train()
-            for idx in torch.randperm(len(y), generator=gen).split(cfg.batch_size):
-                opt.zero_grad()
-                loss = torch.nn.functional.mse_loss(net(X[idx]), y[idx])
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(net.parameters(), cfg.clip)
-                opt.step()
+            train_epoch(net, opt, X, y, torch.randperm(len(y), generator=gen), cfg)
             current = val_loss(net, X_val, y_val)
             history.append(current)
             bar.set_postfix(val_mse=f"{current:.4f}")
